@@ -1,0 +1,104 @@
+// The notebook runner (scripts/nbrun.py through scripts/notebooks.mjs) on fixture notebooks kept
+// outside notebooks/: every way a cell can fail is reported with the notebook, the cell and the
+// kernel's text, and never counted as a pass.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const ROOT = resolve(__dirname, "..");
+const FIX = "test/fixtures/runner";
+
+interface Summary {
+  notebook: string;
+  ok: boolean;
+  seconds: number;
+  failures: { cell: number; kind: string; first_line: string; stderr: string }[];
+}
+
+function runFixtures(names: string[], timeout = 6): { code: number; out: string; summary: Summary[] } {
+  const json = join(mkdtempSync(join(tmpdir(), "nbrun-")), "summary.json");
+  const r = spawnSync(
+    process.execPath,
+    ["scripts/notebooks.mjs", "--timeout", String(timeout), "--json", json, ...names.map((n) => `${FIX}/${n}`)],
+    { cwd: ROOT, encoding: "utf8" },
+  );
+  const summary = JSON.parse(readFileSync(json, "utf8")) as Summary[];
+  return { code: r.status ?? -1, out: r.stdout + r.stderr, summary };
+}
+
+const results = runFixtures(["type-error.ipynb", "exception-then-abort.ipynb", "infinite-loop.ipynb", "passes.ipynb"]);
+const byName = (n: string) => {
+  const s = results.summary.find((x) => x.notebook.endsWith(n));
+  assert.ok(s, `no result for ${n} in:\n${results.out}`);
+  return s;
+};
+
+test("a failing notebook makes the run fail and the closing line counts it", () => {
+  assert.equal(results.code, 1);
+  assert.match(results.out, /^notebooks: 1 passed, 3 failed$/m);
+});
+
+test("a type error in cell 3 names the notebook, cell 3, its first line and the TypeScript message", () => {
+  const s = byName("type-error.ipynb");
+  assert.equal(s.ok, false);
+  const f = s.failures[0];
+  assert.equal(f.cell, 3);
+  assert.equal(f.kind, "error");
+  assert.equal(f.first_line, 'const b: number = "not a number";');
+  assert.match(f.stderr, /Type 'string' is not assignable to type 'number'/);
+  assert.match(results.out, /test\/fixtures\/runner\/type-error\.ipynb: cell 3 \(const b: number = "not a number";\): error/);
+});
+
+test("a cell aborted after an earlier error is a failure, never a pass", () => {
+  const s = byName("exception-then-abort.ipynb");
+  assert.deepEqual(
+    s.failures.map((f) => [f.cell, f.kind]),
+    [
+      [1, "error"],
+      [2, "aborted by the kernel after an earlier error"],
+    ],
+  );
+  assert.match(s.failures[0].stderr, /boom in cell 1/);
+  assert.doesNotMatch(s.failures[0].stderr, /node_modules\/tslab/, "tslab's own stack frames are trimmed");
+});
+
+test("a cell that loops forever hits the per-cell timeout and is reported", () => {
+  const s = byName("infinite-loop.ipynb");
+  assert.equal(s.failures.length, 1);
+  assert.equal(s.failures[0].cell, 2);
+  assert.match(s.failures[0].kind, /timed out after 6 s/);
+  assert.ok(s.seconds < 30, `the timeout stopped the notebook (${s.seconds} s)`);
+});
+
+test("a notebook that imports ./src/index from the repo passes and its time is printed", () => {
+  const s = byName("passes.ipynb");
+  assert.equal(s.ok, true);
+  assert.match(results.out, /✓ test\/fixtures\/runner\/passes\.ipynb \(\d+\.\d s\)/);
+});
+
+test("committed notebooks with outputs or execution counts are rejected", () => {
+  const r = spawnSync(process.execPath, ["scripts/notebooks.mjs", "--check-clean", `${FIX}/has-outputs.ipynb`, `${FIX}/passes.ipynb`], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  assert.equal(r.status, 1);
+  assert.match(r.stdout, /has-outputs\.ipynb: cell 1 \(1 \+ 1\) carries outputs or an execution count/);
+  assert.match(r.stdout, /^clean-notebooks: 1 passed, 1 failed$/m);
+});
+
+test("editing a file in src/ and re-running the import cell changes the result", () => {
+  const python = spawnSync(process.execPath, ["-e", 'import("./scripts/jupyter.mjs").then(m => console.log(m.ensureJupyter({install: false})))'], {
+    cwd: ROOT,
+    encoding: "utf8",
+  }).stdout.trim();
+  const r = spawnSync(python, [`${FIX}/reload_check.py`, ROOT, process.execPath], { cwd: ROOT, encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  const res = JSON.parse(r.stdout.trim().split("\n").pop()!);
+  assert.deepEqual(res.first, ["ok", "1"]);
+  assert.deepEqual(res.second, ["ok", "2"]);
+  // The launcher moved the kernel from the notebook's folder to the project root.
+  assert.equal(res.cwd[1], res.root);
+});
