@@ -1,0 +1,7 @@
+// One-time set-up: checks Node, finds or installs Jupyter's Python side, registers the kernel.
+import { checkNode, ensureJupyter, userDataDir, writeKernelSpec } from "./jupyter.mjs";
+
+checkNode();
+const python = ensureJupyter({ install: true });
+console.log(`Jupyter (nbclient, nbconvert): ${python}`);
+console.log(`Kernel registered in ${writeKernelSpec(userDataDir())}`);
