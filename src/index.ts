@@ -1,1 +1,3 @@
 export const hello = (n: number) => `hello ${n}`;
+export * from "./plot";
+export * from "./display";
