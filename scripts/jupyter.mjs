@@ -14,7 +14,7 @@ export const BUILD_JUPYTER_PATH = join(ROOT, "build", "jupyter");
 const VENV_PYTHON = process.platform === "win32" ? join(ROOT, ".venv", "Scripts", "python.exe") : join(ROOT, ".venv", "bin", "python");
 const PY_MODULES = ["nbclient", "nbconvert", "nbformat", "jupyter_client"];
 
-/** Stops with a short instruction when Node is older than 20. */
+/** Stops with a short instruction when Node is older than 20 or the npm packages are not installed. */
 export function checkNode() {
   const major = Number(process.versions.node.split(".")[0]);
   if (major < 20) {
@@ -22,6 +22,10 @@ export function checkNode() {
       `This course kit needs Node.js 20 or newer; this is ${process.version}.\n` +
         "Install the current LTS from https://nodejs.org (or `nvm install --lts`), then run the command again.",
     );
+    process.exit(1);
+  }
+  if (!existsSync(join(ROOT, "node_modules", "tslab", "package.json"))) {
+    console.error("The npm packages are not installed yet: run `npm ci` first.");
     process.exit(1);
   }
 }
