@@ -1,3 +1,7 @@
-export const hello = (n: number) => `hello ${n}`;
-export * from "./plot";
-export * from "./display";
+export * from "./matrix";
+export * from "./activations";
+export * from "./loss";
+export * from "./random";
+export * from "./network";
+export * from "./gradcheck";
+export * from "./data";
