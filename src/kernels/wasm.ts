@@ -1,0 +1,298 @@
+// The fast float64 matmul: the WebAssembly SIMD kernel of ./matmul.wat, run on the calling thread
+// and, for large products, also on worker threads that share its memory.
+//
+// One call: copy a and b into the module's memory, pack them into 5-row / 4-column panels
+// (transposes are handled by the packing strides, nothing is transposed in memory), compute the
+// 5×4 tiles of C, copy C back out. Work is handed out in chunks of tile rows (or columns) through
+// an atomic counter, so the calling thread never waits for a worker that has not started yet or is
+// busy elsewhere: it takes the remaining chunks itself, and only waits (Atomics.wait) for a worker
+// that is in the middle of a chunk. Each C entry is computed by exactly one thread in the
+// reference kernel's order, so the result does not depend on the number of threads.
+
+import { Worker } from "worker_threads";
+import * as os from "os";
+import { MATMUL_WASM_BASE64 } from "./matmul-wasm";
+import { checkMatmulArgs, MatmulOptions } from "./reference";
+
+/** Panel sizes of the kernel: a tile of C is MR rows × NR columns. */
+export const MR = 5;
+export const NR = 4;
+
+// The control block: Int32 slots at the start of the shared memory.
+const SEQ = 0; // job number: odd = open for helpers, even = closed
+const ACTIVE = 1; // helpers currently inside a job
+const NEXT = 2; // next chunk to take
+const QUIT = 3; // set to 1 to stop the helpers
+const ERRORS = 4; // chunks that threw in a helper
+const ARG = 8; // arguments of the open job: ap, bp, c, k, np, nChunks, chunk, byRows, nIb, nJb
+const DATA = 1024; // first byte used for matrices
+
+const WASM_PAGE = 65536;
+const MAX_PAGES = 32768; // as declared in matmul.wat: 2 GiB
+
+// The few WebAssembly JS API pieces used here, typed locally: the project's lib (es2022, no DOM)
+// has no WebAssembly declarations, and declaring the global could clash where one exists.
+interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
+  grow(pages: number): number;
+}
+type WasmModule = object;
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Memory: new (desc: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  Instance: new (module: WasmModule, imports: object) => { exports: object };
+}
+const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+interface Exports {
+  gemm(ap: number, bp: number, c: number, k: number, np: number, ib0: number, ib1: number, jb0: number, jb1: number): void;
+  pack(src: number, dst: number, count: number, k: number, w: number, rs: number, cs: number): void;
+}
+
+interface State {
+  module: WasmModule;
+  memory: WasmMemory;
+  exports: Exports;
+  f64: Float64Array;
+  ctrl: Int32Array;
+  workers: Worker[];
+  maxThreads: number;
+}
+
+// Kept on globalThis so that re-running a notebook's import cell (which reloads src/) reuses the
+// same memory and worker threads instead of starting new ones.
+const STATE_KEY = Symbol.for("mlp-course.kernels.wasm.v1");
+type Global = { [STATE_KEY]?: State | null };
+
+function availableCpus(): number {
+  const f = (os as unknown as { availableParallelism?: () => number }).availableParallelism;
+  const n = typeof f === "function" ? f() : os.cpus().length;
+  return Math.max(1, n || 1);
+}
+
+function createState(): State | null {
+  if (WA === undefined || typeof SharedArrayBuffer !== "function") return null;
+  try {
+    const bytes = Buffer.from(MATMUL_WASM_BASE64, "base64");
+    const module = new WA.Module(bytes); // throws where SIMD is not supported
+    const memory = new WA.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    const instance = new WA.Instance(module, { env: { memory } });
+    return {
+      module,
+      memory,
+      exports: instance.exports as unknown as Exports,
+      f64: new Float64Array(memory.buffer),
+      ctrl: new Int32Array(memory.buffer, 0, ARG + 16),
+      workers: [],
+      maxThreads: Math.min(availableCpus(), 4),
+    };
+  } catch {
+    return null;
+  }
+}
+
+function state(): State | null {
+  const g = globalThis as Global;
+  if (g[STATE_KEY] === undefined) g[STATE_KEY] = createState();
+  return g[STATE_KEY] ?? null;
+}
+
+/** True when the WebAssembly SIMD kernel can run here (otherwise matmulF64 uses the reference loops). */
+export function wasmAvailable(): boolean {
+  return state() !== null;
+}
+
+/** Threads the fast kernel may use for large products (the calling thread included). */
+export function getMatmulThreads(): number {
+  return state()?.maxThreads ?? 1;
+}
+
+/**
+ * Sets how many threads large products may use (1 = calling thread only). Default: the number of
+ * CPUs, at most 4. Lowering it stops the extra worker threads.
+ * Example: `setMatmulThreads(1)`.
+ */
+export function setMatmulThreads(n: number): void {
+  const s = state();
+  if (!s) return;
+  if (!Number.isInteger(n) || n < 1) throw new Error(`setMatmulThreads: ${n} is not a positive integer`);
+  s.maxThreads = n;
+  if (s.workers.length > n - 1) stopWorkers(s);
+}
+
+/** Stops the worker threads (they are unref'd, so they never keep a process alive anyway). */
+export function stopMatmulThreads(): void {
+  const s = state();
+  if (s) stopWorkers(s);
+}
+
+function stopWorkers(s: State): void {
+  if (s.workers.length === 0) return;
+  Atomics.store(s.ctrl, QUIT, 1);
+  Atomics.add(s.ctrl, SEQ, 2); // keeps the parity, wakes every helper
+  Atomics.notify(s.ctrl, SEQ);
+  for (const w of s.workers) void w.terminate();
+  s.workers = [];
+}
+
+// The helper thread: a copy of the chunk loop below, in plain JavaScript (eval'd, so it needs no
+// TypeScript loader). It sleeps in Atomics.wait until the calling thread opens a job.
+const WORKER_SOURCE = `
+const { workerData } = require("worker_threads");
+const { module, memory } = workerData;
+const { gemm } = new WA.Instance(module, { env: { memory } }).exports;
+const ctrl = new Int32Array(memory.buffer, 0, ${ARG + 16});
+let seen = Atomics.load(ctrl, ${SEQ});
+while (Atomics.load(ctrl, ${QUIT}) === 0) {
+  Atomics.wait(ctrl, ${SEQ}, seen);
+  const s = Atomics.load(ctrl, ${SEQ});
+  if (s === seen) continue;
+  seen = s;
+  if ((s & 1) === 0 || Atomics.load(ctrl, ${QUIT}) !== 0) continue;
+  Atomics.add(ctrl, ${ACTIVE}, 1);
+  try {
+    // still open? then the arguments are those of job s until ACTIVE drops back to 0
+    if (Atomics.load(ctrl, ${SEQ}) === s) {
+      const [ap, bp, c, k, np, nChunks, chunk, byRows, nIb, nJb] = ctrl.subarray(${ARG}, ${ARG + 10});
+      for (let t = Atomics.add(ctrl, ${NEXT}, 1); t < nChunks; t = Atomics.add(ctrl, ${NEXT}, 1)) {
+        const lo = t * chunk;
+        if (byRows) gemm(ap, bp, c, k, np, lo, Math.min(lo + chunk, nIb), 0, nJb);
+        else gemm(ap, bp, c, k, np, 0, nIb, lo, Math.min(lo + chunk, nJb));
+      }
+    }
+  } catch (e) {
+    Atomics.add(ctrl, ${ERRORS}, 1);
+  } finally {
+    Atomics.sub(ctrl, ${ACTIVE}, 1);
+    Atomics.notify(ctrl, ${ACTIVE});
+  }
+}
+`;
+
+function ensureWorkers(s: State, threads: number): void {
+  while (s.workers.length < threads - 1) {
+    let w: Worker;
+    try {
+      Atomics.store(s.ctrl, QUIT, 0);
+      w = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: s.module, memory: s.memory } });
+    } catch {
+      s.maxThreads = s.workers.length + 1; // no threads here: carry on with what we have
+      return;
+    }
+    w.unref(); // never keep a notebook kernel or a script alive
+    w.on("error", () => {
+      s.workers = s.workers.filter((x) => x !== w);
+    });
+    s.workers.push(w);
+  }
+}
+
+function ensureCapacity(s: State, bytes: number): boolean {
+  const have = s.memory.buffer.byteLength;
+  if (bytes <= have) return true;
+  const pages = Math.ceil((bytes - have) / WASM_PAGE);
+  if (have / WASM_PAGE + pages > MAX_PAGES) return false;
+  s.memory.grow(pages);
+  s.f64 = new Float64Array(s.memory.buffer);
+  return true;
+}
+
+/** Options of the fast kernel: the transposes, and at most how many threads this call may use. */
+export interface MatmulF64Options extends MatmulOptions {
+  /** Upper bound on threads for this call (1 = calling thread only); default: setMatmulThreads's value. */
+  threads?: number;
+}
+
+const round16 = (bytes: number) => (bytes + 15) & ~15;
+
+/**
+ * out (m×n) = op(a) · op(b) with the WebAssembly SIMD kernel. Returns false (and leaves out
+ * untouched) when the kernel is unavailable or the operands do not fit its 2 GiB memory; the caller
+ * then uses the reference kernel. Sizes must be >= 1 and already checked.
+ */
+export function matmulWasm(
+  out: Float64Array,
+  a: Float64Array,
+  b: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  opts: MatmulF64Options = {},
+): boolean {
+  const s = state();
+  if (!s) return false;
+  checkMatmulArgs("matmulF64", out, a, b, m, k, n, opts);
+  const transA = opts.transA === true;
+  const transB = opts.transB === true;
+  const nIb = Math.ceil(m / MR);
+  const nJb = Math.ceil(n / NR);
+  const mp = nIb * MR;
+  const np = nJb * NR;
+  // memory: [control | a | b | packed a | packed b | c]
+  const offA = DATA;
+  const offB = round16(offA + 8 * m * k);
+  const offAp = round16(offB + 8 * k * n);
+  const offBp = round16(offAp + 8 * mp * k);
+  const offC = round16(offBp + 8 * np * k);
+  const end = offC + 8 * mp * np;
+  if (end > MAX_PAGES * WASM_PAGE - 16 || !ensureCapacity(s, end)) return false;
+
+  const f64 = s.f64;
+  const ex = s.exports;
+  f64.set(a, offA / 8);
+  f64.set(b, offB / 8);
+  // op(a)[i, p] = a[i·rs + p·cs]
+  ex.pack(offA, offAp, m, k, MR, transA ? 1 : k, transA ? m : 1);
+  // op(b)ᵀ[j, p] = op(b)[p, j] = b[j·rs + p·cs]
+  ex.pack(offB, offBp, n, k, NR, transB ? k : 1, transB ? 1 : n);
+
+  const threads = Math.max(1, Math.min(opts.threads ?? s.maxThreads, s.maxThreads));
+  if (threads === 1) {
+    ex.gemm(offAp, offBp, offC, k, np, 0, nIb, 0, nJb);
+  } else {
+    runParallel(s, threads, offAp, offBp, offC, k, np, nIb, nJb);
+  }
+
+  // copy C (mp × np) out without its padding
+  if (np === n) {
+    out.set(f64.subarray(offC / 8, offC / 8 + m * n));
+  } else {
+    for (let i = 0; i < m; i++) {
+      const row = offC / 8 + i * np;
+      out.set(f64.subarray(row, row + n), i * n);
+    }
+  }
+  return true;
+}
+
+function runParallel(s: State, threads: number, ap: number, bp: number, c: number, k: number, np: number, nIb: number, nJb: number): void {
+  ensureWorkers(s, threads);
+  const ctrl = s.ctrl;
+  // split the longer side of C into chunks of tile rows (or columns), a few per thread
+  const byRows = nIb >= nJb;
+  const panels = byRows ? nIb : nJb;
+  const chunk = Math.max(1, Math.ceil(panels / (4 * threads)));
+  const nChunks = Math.ceil(panels / chunk);
+  ctrl.set([ap, bp, c, k, np, nChunks, chunk, byRows ? 1 : 0, nIb, nJb], ARG);
+  Atomics.store(ctrl, NEXT, 0);
+  // open the job (odd number) and wake the helpers
+  // (SEQ is even between jobs; Int32 wrap-around keeps the parity)
+  Atomics.add(ctrl, SEQ, 1);
+  Atomics.notify(ctrl, SEQ);
+  const gemm = s.exports.gemm;
+  for (let t = Atomics.add(ctrl, NEXT, 1); t < nChunks; t = Atomics.add(ctrl, NEXT, 1)) {
+    const lo = t * chunk;
+    if (byRows) gemm(ap, bp, c, k, np, lo, Math.min(lo + chunk, nIb), 0, nJb);
+    else gemm(ap, bp, c, k, np, 0, nIb, lo, Math.min(lo + chunk, nJb));
+  }
+  // close the job (even number): a helper that wakes from now on leaves it alone ...
+  Atomics.add(ctrl, SEQ, 1);
+  // ... and wait for the helpers still inside a chunk
+  for (let active = Atomics.load(ctrl, ACTIVE); active !== 0; active = Atomics.load(ctrl, ACTIVE)) {
+    Atomics.wait(ctrl, ACTIVE, active);
+  }
+  if (Atomics.load(ctrl, ERRORS) !== 0) {
+    Atomics.store(ctrl, ERRORS, 0);
+    throw new Error("matmulF64: a worker thread failed while computing its part of the product");
+  }
+}
