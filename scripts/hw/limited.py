@@ -1,0 +1,47 @@
+"""Start a program under OS resource limits (used as the grading kernelspec's argv prefix).
+
+    python3 limited.py --data-mb N [--cpu-s S] [--nofile N] -- PROGRAM ARGS...
+
+RLIMIT_DATA caps private writable memory (heap, ArrayBuffers, wasm memory once committed) but not
+V8's large PROT_NONE address-space reservations, so it is a usable memory cap for Node where
+RLIMIT_AS is not (V8 and WebAssembly reserve gigabytes of virtual address space up front).
+The program replaces this process (execv), so the kernel manager's signals (SIGINT interrupt,
+SIGKILL) reach it directly.
+"""
+import os
+import sys
+
+
+def main(argv):
+    try:
+        import resource
+    except ImportError:  # Windows: no rlimits; run unlimited (the grader still watches time and output)
+        resource = None
+    if "--" not in argv:
+        sys.stderr.write(__doc__)
+        return 2
+    sep = argv.index("--")
+    opts, prog = argv[:sep], argv[sep + 1 :]
+    limits = {}
+    i = 0
+    while i < len(opts):
+        limits[opts[i]] = int(opts[i + 1])
+        i += 2
+    if resource is not None:
+        if "--data-mb" in limits and hasattr(resource, "RLIMIT_DATA"):
+            n = limits["--data-mb"] * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_DATA, (n, n))
+        if "--cpu-s" in limits:
+            n = limits["--cpu-s"]
+            resource.setrlimit(resource.RLIMIT_CPU, (n, n + 5))
+        if "--nofile" in limits:
+            n = limits["--nofile"]
+            resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))
+        # No core dumps from a crashed kernel.
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    os.execv(prog[0], prog)
+    return 127
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
