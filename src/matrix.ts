@@ -421,9 +421,25 @@ function checkMatmul(op: string, A: Matrix, B: Matrix): void {
   }
 }
 
-// o += A·B, i-k-j loop order (streams rows of B and o; cache friendly for row-major data).
+// o += A·B. Both paths add the products for each o[i, j] in the same order p = 0..k−1,
+// so they give bit-identical results.
 function multiplyInto(o: Float64Array, A: Matrix, B: Matrix): void {
   const n = A.rows, k = A.cols, m = B.cols, a = A.data, b = B.data;
+  if (m < 32 && k >= 32) {
+    // few output columns (a mini-batch): dot products of rows of A with rows of Bᵀ (both contiguous)
+    const bt = B.transpose().data;
+    for (let i = 0; i < n; i++) {
+      const ai = i * k;
+      for (let j = 0; j < m; j++) {
+        const bj = j * k;
+        let s = o[i * m + j];
+        for (let p = 0; p < k; p++) s += a[ai + p] * bt[bj + p];
+        o[i * m + j] = s;
+      }
+    }
+    return;
+  }
+  // i-k-j loop order: streams rows of B and o (cache friendly for row-major data)
   for (let i = 0; i < n; i++) {
     const oi = i * m;
     for (let p = 0; p < k; p++) {
