@@ -134,6 +134,8 @@ function titleText(x: unknown): string | undefined {
 export function figureSummary(fig: Figure): string {
   const n = fig.data.length;
   const parts = fig.data.slice(0, 4).map((tr: Trace) => {
+    const meta = tr.meta as { width?: number; height?: number } | undefined;
+    if (typeof tr.source === "string") return `${tr.type} ${meta?.width ?? "?"}×${meta?.height ?? "?"}`;
     if (Array.isArray(tr.z)) return `${tr.type} ${tr.z.length}×${Array.isArray(tr.z[0]) ? tr.z[0].length : 0}`;
     return `${tr.type}: ${Array.isArray(tr.x) ? tr.x.filter((v) => v !== null).length : Array.isArray(tr.y) ? tr.y.length : 0} points`;
   });

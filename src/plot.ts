@@ -3,6 +3,7 @@
 //
 // Conventions: samples are columns (X is 2×m for the 2-D plots), layer-indexed weights
 // (W[1] is W^[1], W[0] unused), Korean axis titles by default (`lang: "en"` for English).
+import * as zlib from "zlib";
 
 /** A Plotly trace: `type` plus whatever attributes that trace type takes. */
 export interface Trace {
@@ -116,6 +117,32 @@ export interface LossCurveOptions {
   xTitle?: string;
   yTitle?: string;
   height?: number;
+  /** Most points drawn per run (default 2000); longer runs keep each bucket's first, min and max point. */
+  maxPoints?: number;
+}
+
+/**
+ * Indices kept when drawing `values` with at most `maxPoints` points: all of them when short enough,
+ * else per bucket the first, smallest and largest value (so spikes and the minimum survive), plus the last.
+ * Example: decimate([3, 1, 2], 10) → [0, 1, 2].
+ */
+export function decimate(values: readonly number[], maxPoints: number): number[] {
+  const n = values.length;
+  if (n <= maxPoints) return Array.from({ length: n }, (_, i) => i);
+  const buckets = Math.max(1, Math.floor((maxPoints - 1) / 3));
+  const size = n / buckets;
+  const keep: number[] = [];
+  for (let b = 0; b < buckets; b++) {
+    const lo = Math.floor(b * size), hi = Math.min(n, Math.floor((b + 1) * size));
+    let iMin = lo, iMax = lo;
+    for (let i = lo; i < hi; i++) {
+      if (values[i] < values[iMin]) iMin = i;
+      if (values[i] > values[iMax]) iMax = i;
+    }
+    keep.push(...Array.from(new Set([lo, iMin, iMax])).sort((a, c) => a - c));
+  }
+  if (keep[keep.length - 1] !== n - 1) keep.push(n - 1);
+  return keep;
 }
 
 /**
@@ -130,14 +157,13 @@ export function lossCurve(runs: readonly LossRun[] | readonly number[], opts: Lo
   if (list.length === 0) throw new Error("lossCurve: no runs given (pass net.cost or [{ name, cost }])");
   const data: Trace[] = list.map((run, k) => {
     if (!run || !Array.isArray(run.cost)) throw new Error(`lossCurve: run ${k} has no cost array`);
-    const x = new Array(run.cost.length);
-    for (let e = 0; e < run.cost.length; e++) x[e] = e + 1;
+    const keep = decimate(run.cost, Math.max(10, opts.maxPoints ?? 2000));
     return {
       type: "scatter",
       mode: "lines",
       name: run.name,
-      x,
-      y: Array.from(run.cost),
+      x: keep.map((e) => e + 1),
+      y: keep.map((e) => run.cost[e]),
       line: { color: PLOT_COLORS[k % PLOT_COLORS.length], width: 2 },
     };
   });
@@ -219,7 +245,7 @@ export function functionPlot(
 
 /** Options of `decisionRegions`. */
 export interface DecisionRegionOptions {
-  /** Grid step in data units (the course's `resolution`); default: (span of the wider axis) / 150. */
+  /** Grid step in data units (the course's `resolution`); default: (span of the wider axis) / 100. */
   resolution?: number;
   /** Margin added around the samples on each side (default 0.5, the course uses 1). */
   padding?: number;
@@ -287,7 +313,7 @@ export function decisionRegions<M extends MatrixLike | readonly (readonly number
   const pad = opts.padding ?? 0.5;
   const x1min = Math.min(...rows[0]) - pad, x1max = Math.max(...rows[0]) + pad;
   const x2min = Math.min(...rows[1]) - pad, x2max = Math.max(...rows[1]) + pad;
-  const step = opts.resolution ?? Math.max(x1max - x1min, x2max - x2min) / 150;
+  const step = opts.resolution ?? Math.max(x1max - x1min, x2max - x2min) / 100;
   if (!(step > 0)) throw new Error(`decisionRegions: resolution must be > 0, got ${step}`);
   const n1 = Math.floor((x1max - x1min) / step) + 1;
   const n2 = Math.floor((x2max - x2min) / step) + 1;
@@ -389,13 +415,65 @@ export interface DigitGridOptions {
   height?: number;
 }
 
-/** Most digits `digitGrid` draws in one figure (each costs about 4 kB in the notebook). */
-export const MAX_DIGITS = 200;
+/** Most digits `digitGrid` draws in one figure. */
+export const MAX_DIGITS = 400;
+
+let crcTable: Uint32Array | undefined;
+function crc32(bytes: Uint8Array): number {
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = crcTable[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function pngChunk(type: string, body: Uint8Array): Buffer {
+  const out = Buffer.alloc(12 + body.length);
+  out.writeUInt32BE(body.length, 0);
+  out.write(type, 4, "latin1");
+  Buffer.from(body).copy(out, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + body.length)), 8 + body.length);
+  return out;
+}
 
 /**
- * A grid of MNIST digits as ONE heatmap (a mosaic, dark ink on white) with a caption per digit:
- * the true label, and the prediction in red when it is wrong. `images` is a list of 784-value images
- * or a 784×m matrix (samples are columns).
+ * An 8-bit greyscale PNG (0 = black, 255 = white) as a `data:image/png;base64,...` URI; pixels row-major.
+ * Used by digitGrid so a digit costs ~200 bytes in the notebook instead of 784 numbers.
+ * Example: greyPngDataUri(2, 1, Uint8Array.from([0, 255])).
+ */
+export function greyPngDataUri(width: number, height: number, pixels: Uint8Array): string {
+  if (pixels.length !== width * height) {
+    throw new Error(`greyPngDataUri: ${pixels.length} pixels for a ${width}×${height} image`);
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 0; // colour type: greyscale
+  const raw = Buffer.alloc((width + 1) * height);
+  for (let r = 0; r < height; r++) {
+    raw[r * (width + 1)] = 0; // filter: none
+    Buffer.from(pixels.buffer, pixels.byteOffset + r * width, width).copy(raw, r * (width + 1) + 1);
+  }
+  const png = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk("IHDR", ihdr),
+    pngChunk("IDAT", zlib.deflateSync(raw, { level: 9 })),
+    pngChunk("IEND", new Uint8Array(0)),
+  ]);
+  return "data:image/png;base64," + png.toString("base64");
+}
+
+/**
+ * A grid of MNIST digits as ONE image trace (a greyscale PNG mosaic, dark ink on white, 2-pixel gaps)
+ * with a caption above each digit: the true label, or "true→predicted" in red when the prediction is wrong.
+ * `images` is a list of 784-value images (grey values in [0, 1]) or a 784×m matrix (samples are columns).
  * Example: `digitGrid(Xtest.colSlice(0, 20), { trueLabels: ytest.slice(0, 20), predLabels })`.
  */
 export function digitGrid(images: readonly (readonly number[])[] | MatrixLike, opts: DigitGridOptions = {}): Figure {
@@ -422,55 +500,63 @@ export function digitGrid(images: readonly (readonly number[])[] | MatrixLike, o
   }
   const cols = Math.min(opts.cols ?? 10, imgs.length);
   const rows = Math.ceil(imgs.length / cols);
-  const cell = side + 2; // 2 pixels of white gap between digits
-  const W = cols * cell, H = rows * cell;
-  const z: (number | null)[][] = Array.from({ length: H }, () => new Array<number | null>(W).fill(0));
+  const labelled = opts.trueLabels !== undefined || opts.predLabels !== undefined;
+  const gap = 2;
+  const top = labelled ? 12 : gap; // room for the caption above each digit
+  const cellW = side + gap, cellH = side + top;
+  const W = cols * cellW, H = rows * cellH;
+  const pixels = new Uint8Array(W * H).fill(255);
   const annotations: Record<string, unknown>[] = [];
   imgs.forEach((im, k) => {
-    const r0 = Math.floor(k / cols) * cell, c0 = (k % cols) * cell;
+    const r0 = Math.floor(k / cols) * cellH + top, c0 = (k % cols) * cellW + gap / 2;
     for (let i = 0; i < side; i++) {
-      for (let j = 0; j < side; j++) z[r0 + i][c0 + j] = Math.round(im[i * side + j] * 100) / 100;
+      for (let j = 0; j < side; j++) {
+        const v = Math.min(1, Math.max(0, im[i * side + j] || 0));
+        pixels[(r0 + i) * W + c0 + j] = Math.round(255 * (1 - v));
+      }
     }
     const tl = opts.trueLabels?.[k], pl = opts.predLabels?.[k];
     if (tl !== undefined || pl !== undefined) {
       const wrong = tl !== undefined && pl !== undefined && tl !== pl;
-      const text =
-        tl !== undefined && pl !== undefined ? (wrong ? `${tl}→${pl}` : `${tl}`) : `${tl ?? pl}`;
+      const text = wrong ? `<b>${tl}→${pl}</b>` : `${tl ?? pl}`;
       annotations.push({
-        x: c0 + side / 2,
-        y: r0 - 0.5,
+        x: c0 + side / 2 - 0.5,
+        y: r0 - 1,
         xref: "x",
         yref: "y",
-        text: wrong ? `<b>${text}</b>` : text,
+        text,
         showarrow: false,
         yanchor: "bottom",
         font: { size: 12, color: wrong ? "#d62728" : "#333333" },
       });
     }
   });
-  const hasLabels = annotations.length > 0;
-  const caption = opts.predLabels && opts.trueLabels
-    ? t(opts.lang, "숫자: 정답 (빨간색: 정답→예측, 틀린 경우)", "label (red: true→predicted when wrong)")
-    : undefined;
+  const caption =
+    opts.predLabels && opts.trueLabels
+      ? t(opts.lang, "정답 레이블 (빨간색: 정답→예측, 틀린 경우)", "true label (red: true→predicted when wrong)")
+      : undefined;
+  const title = opts.title ?? caption;
   return {
     data: [
       {
-        type: "heatmap",
+        type: "image",
         name: t(opts.lang, "숫자 (digits)", "digits"),
-        z,
-        colorscale: [[0, "#ffffff"], [1, "#000000"]],
-        zmin: 0,
-        zmax: 1,
-        showscale: false,
+        source: greyPngDataUri(W, H, pixels),
+        x0: 0,
+        dx: 1,
+        y0: 0,
+        dy: 1,
         hoverinfo: "skip",
+        // for tests and summaries: how many digits and the mosaic size
+        meta: { digits: imgs.length, width: W, height: H, cols, rows },
       },
     ],
-    layout: baseLayout(opts.title ?? caption, {
-      height: opts.height ?? Math.min(900, 60 + rows * (hasLabels ? 78 : 64)),
+    layout: baseLayout(title, {
+      height: opts.height ?? Math.min(900, (title ? 50 : 20) + 10 + rows * 70),
       annotations,
       xaxis: { visible: false, range: [-0.5, W - 0.5], constrain: "domain" },
-      yaxis: { visible: false, autorange: "reversed", scaleanchor: "x", constrain: "domain" },
-      margin: { l: 10, r: 10, t: opts.title ?? caption ? 50 : 20, b: 10 },
+      yaxis: { visible: false, range: [H - 0.5, -0.5], scaleanchor: "x", constrain: "domain" },
+      margin: { l: 10, r: 10, t: title ? 50 : 20, b: 10 },
       plot_bgcolor: "#ffffff",
     }),
   };
