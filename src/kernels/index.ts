@@ -13,7 +13,7 @@ import { matmulWasm, MatmulF64Options } from "./wasm";
 
 export { matmulReference, checkMatmulArgs } from "./reference";
 export type { MatmulOptions } from "./reference";
-export { wasmAvailable, getMatmulThreads, setMatmulThreads, stopMatmulThreads } from "./wasm";
+export { wasmAvailable, getMatmulThreads, setMatmulThreads, stopMatmulThreads, matmulThreadStats } from "./wasm";
 export type { MatmulF64Options } from "./wasm";
 
 /**

@@ -24,6 +24,7 @@ const ACTIVE = 1; // helpers currently inside a job
 const NEXT = 2; // next chunk to take
 const QUIT = 3; // set to 1 to stop the helpers
 const ERRORS = 4; // chunks that threw in a helper
+const HELPED = 5; // chunks computed by helpers so far (a statistic for tests and benchmarks)
 const ARG = 8; // arguments of the open job: ap, bp, c, k, np, nChunks, chunk, byRows, nIb, nJb
 const DATA = 1024; // first byte used for matrices
 
@@ -57,6 +58,7 @@ interface State {
   ctrl: Int32Array;
   workers: Worker[];
   maxThreads: number;
+  workerError: string | null;
 }
 
 // Kept on globalThis so that re-running a notebook's import cell (which reloads src/) reuses the
@@ -85,6 +87,7 @@ function createState(): State | null {
       ctrl: new Int32Array(memory.buffer, 0, ARG + 16),
       workers: [],
       maxThreads: Math.min(availableCpus(), 4),
+      workerError: null,
     };
   } catch {
     return null;
@@ -120,6 +123,13 @@ export function setMatmulThreads(n: number): void {
   if (s.workers.length > n - 1) stopWorkers(s);
 }
 
+/** Worker threads started, and how many chunks of products they have computed so far. */
+export function matmulThreadStats(): { workers: number; helperChunks: number; workerError: string | null } {
+  const s = state();
+  if (!s) return { workers: 0, helperChunks: 0, workerError: null };
+  return { workers: s.workers.length, helperChunks: Atomics.load(s.ctrl, HELPED), workerError: s.workerError };
+}
+
 /** Stops the worker threads (they are unref'd, so they never keep a process alive anyway). */
 export function stopMatmulThreads(): void {
   const s = state();
@@ -140,7 +150,7 @@ function stopWorkers(s: State): void {
 const WORKER_SOURCE = `
 const { workerData } = require("worker_threads");
 const { module, memory } = workerData;
-const { gemm } = new WA.Instance(module, { env: { memory } }).exports;
+const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctrl = new Int32Array(memory.buffer, 0, ${ARG + 16});
 let seen = Atomics.load(ctrl, ${SEQ});
 while (Atomics.load(ctrl, ${QUIT}) === 0) {
@@ -158,6 +168,7 @@ while (Atomics.load(ctrl, ${QUIT}) === 0) {
         const lo = t * chunk;
         if (byRows) gemm(ap, bp, c, k, np, lo, Math.min(lo + chunk, nIb), 0, nJb);
         else gemm(ap, bp, c, k, np, 0, nIb, lo, Math.min(lo + chunk, nJb));
+        Atomics.add(ctrl, ${HELPED}, 1);
       }
     }
   } catch (e) {
@@ -180,8 +191,11 @@ function ensureWorkers(s: State, threads: number): void {
       return;
     }
     w.unref(); // never keep a notebook kernel or a script alive
-    w.on("error", () => {
+    w.on("error", (e: unknown) => {
+      // a helper that fails is not restarted: products go on with the threads that work
       s.workers = s.workers.filter((x) => x !== w);
+      s.maxThreads = s.workers.length + 1;
+      s.workerError = String(e);
     });
     s.workers.push(w);
   }

@@ -1,0 +1,212 @@
+// The fast matmul kernel (WebAssembly SIMD, worker threads) against the readable reference kernel,
+// and the reference kernel against the definition written independently (dot products of rows
+// and columns of explicitly transposed copies). No timing here: speed is `npm run bench`.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { matmulF64, matmulReference, wasmAvailable, MATMUL_THRESHOLDS } from "../src/kernels/index";
+import { matmulWasm, matmulThreadStats, MR, NR } from "../src/kernels/wasm";
+
+const root = resolve(__dirname, "..");
+
+// mulberry32: a small seeded generator for test data (never Math.random)
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const randomArray = (n: number, r: () => number) => Float64Array.from({ length: n }, () => 2 * r() - 1);
+
+// the definition: out[i, j] = Σ_p op(a)[i, p] · op(b)[p, j], with op(x) built as an explicit copy
+function transpose(x: Float64Array, rows: number, cols: number): Float64Array {
+  const t = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = x[i * cols + j];
+  return t;
+}
+function byDefinition(a: Float64Array, b: Float64Array, m: number, k: number, n: number, transA: boolean, transB: boolean) {
+  const A = transA ? transpose(a, k, m) : a; // m×k
+  const B = transB ? transpose(b, n, k) : b; // k×n
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += A[i * k + p] * B[p * n + j];
+      out[i * n + j] = s;
+    }
+  return out;
+}
+
+/** max |x − y| / max(1, |y|) over the entries */
+function maxRelDiff(x: Float64Array, y: Float64Array): number {
+  assert.equal(x.length, y.length);
+  let d = 0;
+  for (let i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i] - y[i]) / Math.max(1, Math.abs(y[i])));
+  return d;
+}
+
+// shapes (m, k, n): 1×1, odd sizes around the 5×4 tile, the network's products for MNIST [784,100,10]
+// with batch 100 (forward W1·A0, W2·A1; backward W2ᵀ·E2, dZ2·A1ᵀ, dZ1·A0ᵀ), and tall/wide cases
+const SHAPES: Array<[number, number, number]> = [
+  [1, 1, 1], [1, 7, 1], [1, 1, 9], [3, 1, 1], [2, 3, 2], [MR, 1, NR], [MR + 1, 3, NR + 1], [MR - 1, 2, NR - 1],
+  [7, 13, 9], [11, 5, 3], [13, 17, 19], [31, 1, 33], [64, 64, 64], [101, 3, 11],
+  [100, 784, 100], [10, 100, 100], [100, 10, 100], [10, 100, 100], [100, 100, 784], [784, 100, 10], [784, 10, 100],
+];
+const TRANS: Array<[boolean, boolean]> = [[false, false], [true, false], [false, true], [true, true]];
+
+test("the WebAssembly kernel is committed as it builds from matmul.wat (scripts/build-wasm.mjs --check)", () => {
+  const r = spawnSync(process.execPath, ["scripts/build-wasm.mjs", "--check"], { cwd: root, encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+});
+
+test("WebAssembly SIMD is available on this Node (otherwise matmulF64 silently uses the reference)", () => {
+  assert.equal(wasmAvailable(), true);
+});
+
+test("matmulReference agrees with the definition on random shapes, all transposes", () => {
+  const r = rng(1);
+  for (const [m, k, n] of SHAPES.filter(([m, k, n]) => m * k * n <= 200_000)) {
+    for (const [transA, transB] of TRANS) {
+      const a = randomArray(m * k, r);
+      const b = randomArray(k * n, r);
+      const out = matmulReference(new Float64Array(m * n), a, b, m, k, n, { transA, transB });
+      const d = maxRelDiff(out, byDefinition(a, b, m, k, n, transA, transB));
+      assert.ok(d <= 1e-12, `(${m}×${k})·(${k}×${n}) transA=${transA} transB=${transB}: ${d}`);
+    }
+  }
+});
+
+test("matmulReference: the identity leaves a matrix unchanged, on either side", () => {
+  const r = rng(2);
+  const x = randomArray(3 * 4, r);
+  const eye = (n: number) => Float64Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0));
+  assert.deepEqual(matmulReference(new Float64Array(12), eye(3), x, 3, 3, 4), x);
+  assert.deepEqual(matmulReference(new Float64Array(12), x, eye(4), 3, 4, 4), x);
+});
+
+// A worker thread takes part only once it has started (the calling thread does all the chunks until
+// then), so the 2-thread tests first wait until a worker has computed some chunks.
+async function workerJoined(): Promise<void> {
+  const [m, k, n] = [100, 784, 100];
+  const a = new Float64Array(m * k).fill(1);
+  const b = new Float64Array(k * n).fill(1);
+  const out = new Float64Array(m * n);
+  const start = Date.now();
+  while (matmulThreadStats().helperChunks === 0) {
+    const { workerError } = matmulThreadStats();
+    if (workerError !== null) throw new Error(`the worker thread failed: ${workerError}`);
+    if (Date.now() - start > 20_000) throw new Error("no worker thread joined within 20 s");
+    matmulWasm(out, a, b, m, k, n, { threads: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+for (const threads of [1, 2]) {
+  test(`WebAssembly kernel (${threads} thread${threads > 1 ? "s" : ""}) equals the reference to 1e-12 on random shapes, all transposes`, async () => {
+    if (threads > 1) await workerJoined();
+    const before = matmulThreadStats().helperChunks;
+    const r = rng(10 + threads);
+    for (const [m, k, n] of SHAPES) {
+      for (const [transA, transB] of TRANS) {
+        const a = randomArray(m * k, r);
+        const b = randomArray(k * n, r);
+        const want = matmulReference(new Float64Array(m * n), a, b, m, k, n, { transA, transB });
+        const got = new Float64Array(m * n).fill(NaN);
+        assert.equal(matmulWasm(got, a, b, m, k, n, { transA, transB, threads }), true);
+        const d = maxRelDiff(got, want);
+        assert.ok(d <= 1e-12, `(${m}×${k})·(${k}×${n}) transA=${transA} transB=${transB}: ${d}`);
+      }
+    }
+    if (threads > 1) assert.ok(matmulThreadStats().helperChunks > before, "the worker thread computed no chunk");
+  });
+}
+
+test("the WebAssembly kernel gives the reference's exact bits (same operations, same order), 1 and 2 threads", () => {
+  const r = rng(3);
+  for (const [m, k, n] of [[100, 784, 100], [13, 17, 19], [784, 100, 10]] as const) {
+    const a = randomArray(m * k, r).map((v) => v * 1e3);
+    const b = randomArray(k * n, r).map((v) => v * 1e-3);
+    const want = matmulReference(new Float64Array(m * n), a, b, m, k, n);
+    for (const threads of [1, 2]) {
+      const got = new Float64Array(m * n);
+      matmulWasm(got, a, b, m, k, n, { threads });
+      assert.deepEqual(got, want);
+    }
+  }
+});
+
+test("matmulF64 equals the reference across its size thresholds (plain loops, 1 thread, all threads)", () => {
+  const r = rng(4);
+  // products just below and above each threshold, and the course's tiny XOR products
+  const shapes: Array<[number, number, number]> = [
+    [4, 2, 4], [1, 4, 4], [16, 16, 15], [16, 16, 16], [16, 16, 17], [70, 80, 71], [80, 80, 80], [100, 784, 100],
+  ];
+  assert.ok(shapes.some(([m, k, n]) => m * k * n < MATMUL_THRESHOLDS.wasm));
+  assert.ok(shapes.some(([m, k, n]) => m * k * n >= MATMUL_THRESHOLDS.wasm && m * k * n < MATMUL_THRESHOLDS.threads));
+  assert.ok(shapes.some(([m, k, n]) => m * k * n >= MATMUL_THRESHOLDS.threads));
+  for (const [m, k, n] of shapes) {
+    for (const [transA, transB] of TRANS) {
+      const a = randomArray(m * k, r);
+      const b = randomArray(k * n, r);
+      const want = matmulReference(new Float64Array(m * n), a, b, m, k, n, { transA, transB });
+      const got = matmulF64(new Float64Array(m * n), a, b, m, k, n, { transA, transB });
+      assert.ok(maxRelDiff(got, want) <= 1e-12, `(${m}×${k})·(${k}×${n}) transA=${transA} transB=${transB}`);
+    }
+  }
+});
+
+test("matmulF64: empty products: k = 0 gives zeros, m = 0 or n = 0 gives an empty result", () => {
+  const out = new Float64Array(6).fill(7);
+  assert.deepEqual(matmulF64(out, new Float64Array(0), new Float64Array(0), 2, 0, 3), new Float64Array(6));
+  assert.equal(matmulF64(new Float64Array(0), new Float64Array(0), new Float64Array(12), 0, 4, 3).length, 0);
+  assert.equal(matmulF64(new Float64Array(0), new Float64Array(8), new Float64Array(0), 2, 4, 0).length, 0);
+  assert.deepEqual(matmulReference(new Float64Array(6).fill(7), new Float64Array(0), new Float64Array(0), 2, 0, 3), new Float64Array(6));
+});
+
+test("matmulF64: NaN and Infinity propagate exactly as in the reference (padding never leaks)", () => {
+  const r = rng(5);
+  const [m, k, n] = [23, 31, 27];
+  const a = randomArray(m * k, r);
+  const b = randomArray(k * n, r);
+  a[5] = Infinity;
+  b[k * n - 1] = NaN;
+  b[40] = -Infinity;
+  const want = matmulReference(new Float64Array(m * n), a, b, m, k, n);
+  for (const threads of [1, 2]) {
+    const got = new Float64Array(m * n);
+    matmulWasm(got, a, b, m, k, n, { threads });
+    assert.deepEqual(got, want); // deepEqual treats NaN as equal to NaN, position by position
+  }
+});
+
+test("matmulF64 and matmulReference: wrong sizes name the operation, the sizes and the array", () => {
+  const z = (n: number) => new Float64Array(n);
+  assert.throws(() => matmulF64(z(4), z(6), z(5), 2, 3, 2), {
+    message: "matmulF64: b has 5 entries but (3×2) needs 6",
+  });
+  assert.throws(() => matmulF64(z(4), z(5), z(6), 2, 3, 2, { transA: true }), {
+    message: "matmulF64: a has 5 entries but (3×2, used transposed) needs 6",
+  });
+  assert.throws(() => matmulReference(z(5), z(6), z(6), 2, 3, 2), {
+    message: "matmulReference: out has 5 entries but (2×2) needs 4",
+  });
+  assert.throws(() => matmulF64(z(4), z(6), z(6), 2, 3.5, 2), { message: /matmulF64: k = 3.5 is not a size/ });
+});
+
+test("worker threads never keep a process alive: a script using 2 threads exits by itself", () => {
+  const script = `
+    const { matmulF64 } = require("./src/kernels/index");
+    const m = 100, k = 784, n = 100;
+    const out = new Float64Array(m * n);
+    matmulF64(out, new Float64Array(m * k).fill(1), new Float64Array(k * n).fill(2), m, k, n, { threads: 2 });
+    console.log(out[0]);`;
+  const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: root, encoding: "utf8", timeout: 20_000 });
+  assert.equal(r.error, undefined, "the process did not exit by itself within 20 s");
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), String(2 * 784));
+});
