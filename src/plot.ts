@@ -48,6 +48,11 @@ export const PLOT_COLORS = [
   "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
 ];
 
+/** Blue (negative) – white (0) – red (positive), for weights. */
+export const DIVERGING: [number, string][] = [
+  [0, "#2166ac"], [0.2, "#67a9cf"], [0.4, "#d1e5f0"], [0.5, "#f7f7f7"], [0.6, "#fddbc7"], [0.8, "#ef8a62"], [1, "#b2182b"],
+];
+
 const MARKER_SYMBOLS = ["circle", "x", "square", "triangle-up", "diamond", "cross", "star", "pentagon", "hexagon", "triangle-down"];
 
 function t(lang: PlotLang | undefined, ko: string, en: string): string {
@@ -552,7 +557,7 @@ export function digitGrid(images: readonly (readonly number[])[] | MatrixLike, o
       },
     ],
     layout: baseLayout(title, {
-      height: opts.height ?? Math.min(900, (title ? 50 : 20) + 10 + rows * 70),
+      height: opts.height ?? Math.min(900, (title ? 50 : 20) + 10 + rows * 95),
       annotations,
       xaxis: { visible: false, range: [-0.5, W - 0.5], constrain: "domain" },
       yaxis: { visible: false, range: [H - 0.5, -0.5], scaleanchor: "x", constrain: "domain" },
@@ -618,7 +623,7 @@ export function confusionMatrix(
         z: C,
         text: C.map((row) => row.map(String)),
         texttemplate: "%{text}",
-        colorscale: "Blues",
+        colorscale: [[0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1, "#08306b"]],
         showscale: true,
         hovertemplate: t(opts.lang, "정답 %{y}, 예측 %{x}: %{z}<extra></extra>", "true %{y}, predicted %{x}: %{z}<extra></extra>"),
       },
@@ -627,8 +632,15 @@ export function confusionMatrix(
       opts.title ?? t(opts.lang, `혼동 행렬 (confusion matrix) — 정확도 ${(acc * 100).toFixed(1)}%`, `confusion matrix — accuracy ${(acc * 100).toFixed(1)}%`),
       {
         height: opts.height ?? Math.max(320, 40 * K + 120),
-        xaxis: { title: axisTitle(t(opts.lang, "예측 (predicted)", "predicted")), type: "category", side: "bottom" },
-        yaxis: { title: axisTitle(t(opts.lang, "정답 (true)", "true")), type: "category", autorange: "reversed", scaleanchor: "x" },
+        xaxis: { title: axisTitle(t(opts.lang, "예측 (predicted)", "predicted")), type: "category", constrain: "domain", showgrid: false },
+        yaxis: {
+          title: axisTitle(t(opts.lang, "정답 (true)", "true")),
+          type: "category",
+          autorange: "reversed",
+          scaleanchor: "x",
+          constrain: "domain",
+          showgrid: false,
+        },
       },
     ),
   };
@@ -667,8 +679,7 @@ export function weightHeatmap(W: MatrixLike | readonly (readonly number[])[], op
         type: "heatmap",
         name: l === undefined ? "W" : `W[${l}]`,
         z,
-        colorscale: "RdBu",
-        reversescale: true,
+        colorscale: DIVERGING,
         zmid: 0,
         zmin: -maxAbs || -1,
         zmax: maxAbs || 1,
@@ -774,7 +785,7 @@ export function networkDiagram(netArch: readonly number[], opts: NetworkDiagramO
   const sortedBins = Array.from(bins.values()).sort((a, b) => a.sign - b.sign || a.bin - b.bin);
   for (const b of sortedBins) {
     const strength = (b.bin + 1) / WEIGHT_BINS;
-    const color = b.sign > 0 ? `rgba(214,39,40,${0.15 + 0.85 * strength})` : b.sign < 0 ? `rgba(31,119,180,${0.15 + 0.85 * strength})` : "rgba(120,120,120,0.6)";
+    const color = b.sign > 0 ? `rgba(178,24,43,${0.15 + 0.85 * strength})` : b.sign < 0 ? `rgba(33,102,172,${0.15 + 0.85 * strength})` : "rgba(120,120,120,0.6)";
     data.push({
       type: "scatter",
       mode: "lines",
@@ -805,7 +816,7 @@ export function networkDiagram(netArch: readonly number[], opts: NetworkDiagramO
     });
   }
   const maxSlots = Math.max(...netArch.map((_, l) => slots(l)));
-  const top = (maxSlots - 1) / 2 + 0.9;
+  const top = (maxSlots - 1) / 2 + 0.45;
   const annotations: Record<string, unknown>[] = [];
   for (let l = 0; l <= L; l++) {
     annotations.push({
@@ -827,11 +838,11 @@ export function networkDiagram(netArch: readonly number[], opts: NetworkDiagramO
   return {
     data,
     layout: baseLayout(opts.title ?? t(opts.lang, `신경망 구조 (network) [${netArch.join(", ")}]`, `network [${netArch.join(", ")}]`), {
-      height: opts.height ?? Math.max(300, 60 * maxSlots + 160),
+      height: opts.height ?? Math.max(280, 60 * maxSlots + 150),
       showlegend: false,
       annotations,
       xaxis: { visible: false, range: [-0.5, L + 0.5] },
-      yaxis: { visible: false, range: [-top - 0.9, top + 1.1] },
+      yaxis: { visible: false, range: [-top - 0.6, top + 0.9] },
       plot_bgcolor: "#ffffff",
       hovermode: "closest",
     }),
