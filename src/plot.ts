@@ -684,6 +684,8 @@ export function weightHeatmap(W: MatrixLike | readonly (readonly number[])[], op
         zmin: -maxAbs || -1,
         zmax: maxAbs || 1,
         hovertemplate: "i=%{y}, j=%{x}: %{z:.4f}<extra></extra>",
+        // small matrices also print their values (students compare them with printed weights)
+        ...(r * c <= 100 ? { texttemplate: "%{z:.2f}" } : {}),
       },
     ],
     layout: baseLayout(opts.title ?? `${lname} (${r}×${c})`, {
@@ -692,12 +694,16 @@ export function weightHeatmap(W: MatrixLike | readonly (readonly number[])[], op
         title: axisTitle(opts.xTitle ?? (l === undefined
           ? t(opts.lang, "열 j (column)", "column j")
           : t(opts.lang, `층 ${l - 1}의 뉴런 j (from)`, `neuron j of layer ${l - 1} (from)`))),
+        ...(c <= 30 ? { dtick: 1 } : {}),
+        showgrid: false,
       },
       yaxis: {
         title: axisTitle(opts.yTitle ?? (l === undefined
           ? t(opts.lang, "행 i (row)", "row i")
           : t(opts.lang, `층 ${l}의 뉴런 i (to)`, `neuron i of layer ${l} (to)`))),
         autorange: "reversed",
+        ...(r <= 30 ? { dtick: 1 } : {}),
+        showgrid: false,
       },
     }),
   };
