@@ -1,6 +1,6 @@
 """Start a program under OS resource limits (used as the grading kernelspec's argv prefix).
 
-    python3 limited.py --data-mb N [--cpu-s S] [--nofile N] -- PROGRAM ARGS...
+    python3 limited.py --data-mb N [--cpu-s S] [--fsize-mb N] [--nofile N] [--log FILE] -- PROGRAM ARGS...
 
 RLIMIT_DATA caps private writable memory (heap, ArrayBuffers, wasm memory once committed) but not
 V8's large PROT_NONE address-space reservations, so it is a usable memory cap for Node where
@@ -22,10 +22,13 @@ def main(argv):
         return 2
     sep = argv.index("--")
     opts, prog = argv[:sep], argv[sep + 1 :]
-    limits = {}
+    limits, log = {}, None
     i = 0
     while i < len(opts):
-        limits[opts[i]] = int(opts[i + 1])
+        if opts[i] == "--log":
+            log = opts[i + 1]
+        else:
+            limits[opts[i]] = int(opts[i + 1])
         i += 2
     if resource is not None:
         if "--data-mb" in limits and hasattr(resource, "RLIMIT_DATA"):
@@ -34,11 +37,20 @@ def main(argv):
         if "--cpu-s" in limits:
             n = limits["--cpu-s"]
             resource.setrlimit(resource.RLIMIT_CPU, (n, n + 5))
+        if "--fsize-mb" in limits:
+            n = limits["--fsize-mb"] * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_FSIZE, (n, n))
         if "--nofile" in limits:
             n = limits["--nofile"]
             resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))
         # No core dumps from a crashed kernel.
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if log:
+        # The kernel's own stdout/stderr (fatal V8 errors, crash traces) go to a log file, not the grader's terminal.
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
     os.execv(prog[0], prog)
     return 127
 

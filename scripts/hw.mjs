@@ -1,0 +1,142 @@
+// Homework CLI (see HOMEWORK.md):
+//   npm run hw -- assign hw01 [--out FILE] [--force]          student version (solutions stubbed, checks locked)
+//   npm run hw -- check path/to/hw01.ipynb                     public checks only, in Korean
+//   npm run hw -- submit path/to/hw01.ipynb --student ID       hand-in bundle: notebook, HTML, manifest.json
+//   npm run hw -- grade homework/hw01 FOLDER [--out DIR]       grade every submission in FOLDER
+//   npm run hw -- merge-manual homework/hw01 GRADES_DIR [manual.csv]   merge manual scores back
+//   npm run hw -- selftest hw01                                source = full marks, student version = 0
+// Limits for check/submit/grade: --cell-timeout S --probe-timeout S --notebook-timeout S --memory-mb N
+//   --heap-mb N --cell-output-mb N --total-output-mb N --max-notebook-mb N --parallel N
+// The grading plan (cases + expected values) is computed here in Node from src/ (scripts/hw/plan.ts);
+// execution and scoring run in Python with nbclient (scripts/hw/hw.py).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
+import { ROOT, checkNode, ensureJupyter } from "./jupyter.mjs";
+
+const USAGE = `usage:
+  npm run hw -- assign <hw01|homework/hw01> [--out FILE] [--force]
+  npm run hw -- check <notebook.ipynb>
+  npm run hw -- submit <notebook.ipynb> --student <id> [--out DIR] [--force]
+  npm run hw -- grade <homework/hw01> <folder> [--out DIR] [--parallel N] [--cell-timeout S] ...
+  npm run hw -- merge-manual <homework/hw01> <grades-dir> [manual.csv]
+  npm run hw -- selftest <hw01>`;
+
+function fail(msg, code = 2) {
+  console.error(msg);
+  process.exit(code);
+}
+
+/** homework/<id> for "hw01", "homework/hw01" or a path to the folder. */
+export function assignmentDir(arg) {
+  if (!arg) fail(USAGE);
+  const candidates = [resolve(arg), join(ROOT, "homework", arg)];
+  const dir = candidates.find((d) => existsSync(join(d, "grading.ts")));
+  if (!dir) fail(`hw: no assignment "${arg}" (looked for grading.ts in ${candidates.join(", ")})`);
+  return dir;
+}
+
+/** The assignment id a notebook declares (metadata.mlp_hw.assignment), or null if unreadable. */
+function notebookAssignment(file) {
+  try {
+    const nb = JSON.parse(readFileSync(file, "utf8"));
+    return nb?.metadata?.mlp_hw?.assignment ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Writes the plan JSON for an assignment folder into a temp file; returns its path. */
+export function makePlan(dir, tmp) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "hw", "plan.ts"), dir], {
+    cwd: ROOT,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (r.status !== 0) fail(`hw: could not build the grading plan for ${dir}:\n${r.stderr}`, 1);
+  const file = join(tmp, `plan-${basename(dir)}.json`);
+  writeFileSync(file, r.stdout);
+  return file;
+}
+
+function python(args, python) {
+  const r = spawnSync(python, [join(ROOT, "scripts", "hw", "hw.py"), ...args], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, PYTHONUNBUFFERED: "1" },
+  });
+  return r.status ?? 1;
+}
+
+function main(argv) {
+  checkNode();
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === "-h" || cmd === "--help") {
+    console.log(USAGE);
+    return 0;
+  }
+  const py = ensureJupyter({ install: true });
+  const tmp = mkdtempSync(join(tmpdir(), "mlp-hw-"));
+  const node = ["--node", process.execPath];
+  try {
+    switch (cmd) {
+      case "assign": {
+        const dir = assignmentDir(rest[0]);
+        return python(["assign", "--plan", makePlan(dir, tmp), ...rest.slice(1)], py);
+      }
+      case "check":
+      case "submit": {
+        const nbPath = rest.find((a) => !a.startsWith("--") && a.endsWith(".ipynb"));
+        if (!nbPath || !existsSync(nbPath)) fail(`hw ${cmd}: give the notebook file (.ipynb)\n${USAGE}`);
+        const id = notebookAssignment(nbPath);
+        const at = rest.indexOf("--assignment");
+        const want = at >= 0 ? rest[at + 1] : null;
+        const chosen = want ?? id;
+        if (!chosen) fail(`hw ${cmd}: ${nbPath} is not a homework notebook (no metadata.mlp_hw.assignment, or not valid JSON)`, 1);
+        if (want && id && want !== id) fail(`hw ${cmd}: ${nbPath} is assignment ${id}, not ${want}`, 1);
+        const args = rest.filter((a, i) => !(a === "--assignment" || (at >= 0 && i === at + 1)));
+        return python([cmd, "--plan", makePlan(assignmentDir(chosen), tmp), ...node, ...args], py);
+      }
+      case "grade": {
+        const dir = assignmentDir(rest[0]);
+        if (!rest[1]) fail(USAGE);
+        return python(["grade", "--plan", makePlan(dir, tmp), ...node, ...rest.slice(1)], py);
+      }
+      case "merge-manual": {
+        const dir = assignmentDir(rest[0]);
+        return python(["merge-manual", "--plan", makePlan(dir, tmp), ...rest.slice(1)], py);
+      }
+      case "selftest": {
+        // The source must score full marks and the generated student version zero, without crashing.
+        const dir = assignmentDir(rest[0]);
+        const plan = makePlan(dir, tmp);
+        const folder = join(tmp, "submissions");
+        const meta = JSON.parse(readFileSync(plan, "utf8"));
+        let st = python(["assign", "--plan", plan, "--out", join(folder, "student-version.ipynb")], py);
+        if (st !== 0) return st;
+        st = spawnSync("cp", [meta.notebook, join(folder, "source.ipynb")]).status;
+        if (st !== 0) fail("selftest: could not copy the source notebook", 1);
+        const out = join(tmp, "grades");
+        st = python(["grade", "--plan", plan, ...node, folder, "--out", out, ...rest.slice(1)], py);
+        const res = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
+        const auto = meta.questions.filter((q) => q.kind === "auto").reduce((s, q) => s + q.points, 0);
+        const by = Object.fromEntries(res.results.map((r) => [r.student, r]));
+        const okSource = by.source?.score === auto && by.source?.status === "graded";
+        const okStudent = by["student-version"]?.score === 0 && by["student-version"]?.status === "graded";
+        console.log(`selftest ${meta.id}: source ${by.source?.score}/${auto} ${okSource ? "✓" : "✗"}, ` +
+          `student version ${by["student-version"]?.score}/${auto} ${okStudent ? "✓" : "✗"}`);
+        return st === 0 && okSource && okStudent ? 0 : 1;
+      }
+      default:
+        fail(`hw: unknown command "${cmd}"\n${USAGE}`);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exit(main(process.argv.slice(2)));
+}

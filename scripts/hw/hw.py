@@ -1,0 +1,1122 @@
+"""Homework tooling: assign, check, submit, grade (and merge manual scores) for tslab notebooks.
+
+Normally run through `npm run hw -- ...` (scripts/hw.mjs), which computes the grading plan (cases and
+expected values, in Node from src/) and passes it here with --plan. See HOMEWORK.md.
+
+Security model (grade):
+  * The grading notebook is rebuilt from the instructor source: setup/check/markdown cells come from the
+    source (a student's edits to them are ignored and flagged); only "solution" cells and the student's
+    own extra cells come from the submission.
+  * A guard cell runs FIRST, before any student code: it captures pristine built-ins (JSON, Reflect,
+    the Matrix class, ...) in a closure and defines one frozen, non-writable global under a random name.
+  * Probe cells (appended by the grader, never in the student notebook) call the student's functions on
+    hidden inputs and print one line per case "MLPHW <nonce> <json>" through the stdout writer tslab
+    installs for that cell, captured as the probe's first statement. The nonce is random per run; only
+    lines with it, in the probe cell's own outputs, count (the first per case).
+  * Expected values were computed outside the kernel (Node + src/); comparison happens here. Nothing
+    the kernel prints is ever read as a score.
+  * Each kernel runs under limits: RLIMIT_DATA (memory), RLIMIT_CPU, a V8 heap cap, per-cell and
+    per-notebook timeouts, and an output cap enforced while reading iopub (excess output is dropped,
+    the flooding cell interrupted).
+"""
+
+import argparse
+import base64
+import csv
+import datetime
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+try:
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+except ImportError as e:  # pragma: no cover
+    sys.stderr.write("hw: Jupyter's Python packages are missing (%s). Run `npm run setup`.\n" % e)
+    sys.exit(3)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+STUB = 'throw new Error("구현하세요");'
+MANUAL_STUB = "_여기에 답을 쓰세요._"
+SOLUTION_RE = re.compile(r"^([ \t]*)//[ \t]*BEGIN SOLUTION[^\n]*\n.*?^[ \t]*//[ \t]*END SOLUTION[^\n]*$", re.S | re.M)
+MD_SOLUTION_RE = re.compile(r"<!--\s*BEGIN SOLUTION\s*-->.*?<!--\s*END SOLUTION\s*-->", re.S)
+LOCKED_KINDS = ("setup", "check")
+PROBE_LINE_RE = re.compile(r"^MLPHW ([0-9a-f]+) (.*)$")
+
+DEFAULTS = {
+    "cell_timeout": 30.0,  # seconds per student cell
+    "probe_timeout": 30.0,  # seconds per probe cell
+    "notebook_timeout": 120.0,  # seconds for all student cells together
+    "startup_timeout": 60.0,
+    "memory_mb": 1536,  # RLIMIT_DATA of the kernel (Node's baseline is ~250 MB)
+    "heap_mb": 1024,  # --max-old-space-size
+    "cell_output_mb": 1.0,  # output kept per cell; beyond it output is dropped and the cell interrupted
+    "total_output_mb": 4.0,  # output kept per notebook
+    "max_notebook_mb": 5.0,  # larger submissions are rejected unread
+    "parallel": 2,
+}
+
+# Code patterns that may tamper with the kernel or the grader; flagged for the instructor, not scored.
+TAMPER_PATTERNS = [
+    (r"require\s*\.\s*cache|__tslab__|typescript-for-tslab|zeromq", "kernel internals"),
+    (r"process\s*\.\s*(stdout|stderr)\s*\.\s*write\s*=", "rewrites stdout"),
+    (r"console\s*\.\s*\w+\s*=(?!=)", "rewrites console"),
+    (r"\bJSON\s*\.\s*\w+\s*=(?!=)|\bconst\s+JSON\b|\blet\s+JSON\b", "rewrites JSON"),
+    (r"\b(Matrix|NeuralNetwork|Random|sigmoid)\s*\.\s*prototype\s*\.\s*\w+\s*=(?!=)", "overwrites library methods"),
+    (r"Object\s*\.\s*defineProperty\s*\(\s*(Matrix|NeuralNetwork|globalThis)", "redefines library or global properties"),
+    (r"MLPHW|mlpHwGuard", "mentions the grader's probe protocol"),
+]
+
+
+# ----------------------------------------------------------------------------------------------------
+# small helpers
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def sha256_text(s):
+    return hashlib.sha256(s.encode("utf-8")).hexdigest()
+
+
+def hw_meta(cell):
+    m = cell.get("metadata", {}).get("mlp_hw")
+    return m if isinstance(m, dict) and isinstance(m.get("id"), str) else None
+
+
+def nb_assignment(nb):
+    m = nb.get("metadata", {}).get("mlp_hw")
+    return m.get("assignment") if isinstance(m, dict) else None
+
+
+def load_plan(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def read_notebook_checked(path, plan, max_mb):
+    """(notebook, None) or (None, (status, message)) — validates size, JSON, format and assignment."""
+    size = os.path.getsize(path)
+    if size > max_mb * 1024 * 1024:
+        return None, ("too-large", "파일이 너무 큽니다: %.1f MB > %.1f MB" % (size / 1048576, max_mb))
+    try:
+        with open(path, encoding="utf-8") as f:
+            raw = f.read()
+        nb = nbformat.reads(raw, as_version=4)
+    except Exception as e:  # noqa: BLE001 - any parse failure is the submission's status
+        return None, ("unreadable", "노트북을 읽을 수 없습니다 (JSON/형식 오류): %s" % str(e).splitlines()[0][:200])
+    got = nb_assignment(nb)
+    if got != plan["id"]:
+        return None, ("wrong-assignment", "다른 과제의 노트북입니다: %r (기대: %r)" % (got, plan["id"]))
+    return nb, None
+
+
+def first_line(src):
+    for line in src.splitlines():
+        if line.strip():
+            return line.strip()[:80]
+    return "(빈 셀)"
+
+
+# ----------------------------------------------------------------------------------------------------
+# assign: the student version
+
+
+def stub_solutions(source):
+    return SOLUTION_RE.sub(lambda m: m.group(1) + STUB, source)
+
+
+def make_student_notebook(src_nb, assignment_id):
+    nb = nbformat.from_dict(json.loads(json.dumps(src_nb)))
+    locked = {}
+    for cell in nb.cells:
+        meta = hw_meta(cell)
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        if not meta:
+            continue
+        kind = meta.get("kind")
+        if kind == "solution":
+            cell.source = stub_solutions(cell.source)
+        elif kind == "manual":
+            cell.source = MD_SOLUTION_RE.sub(MANUAL_STUB, cell.source)
+        elif kind in LOCKED_KINDS:
+            cell.metadata["editable"] = False
+            cell.metadata["deletable"] = False
+            locked[meta["id"]] = sha256_text(cell.source)
+        cell.metadata.pop("execution", None)
+    nb.metadata["mlp_hw"] = {"assignment": assignment_id, "role": "student", "locked_sha256": locked}
+    return nb
+
+
+def cmd_assign(plan, args):
+    src = nbformat.read(plan["notebook"], as_version=4)
+    nb = make_student_notebook(src, plan["id"])
+    out = args.out or os.path.join(ROOT, "build", "homework", plan["id"], os.path.basename(plan["notebook"]))
+    if os.path.exists(out) and not args.force:
+        print("assign: %s already exists; not overwriting (add --force to replace it)" % out)
+        return 1
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    nbformat.write(nb, out)
+    locked = nb.metadata["mlp_hw"]["locked_sha256"]
+    stubs = sum(c.source.count(STUB) for c in nb.cells if c.cell_type == "code")
+    print("assign: wrote %s (%d stubbed solution regions, %d locked cells)" % (out, stubs, len(locked)))
+    for k, v in locked.items():
+        print("  locked %-20s sha256 %s" % (k, v[:16]))
+    return 0
+
+
+# ----------------------------------------------------------------------------------------------------
+# building the grading notebook
+
+GUARD_TEMPLATE = r"""// mlp-hw grader guard: runs before any submitted code (not part of the submission)
+import { Matrix as MlpHwMatrix_%(tag)s } from "./src/matrix";
+{
+  const g: any = globalThis, O = Object, R = Reflect, J = JSON, S = String, A = Array, N = Number;
+  const apply = R.apply, keys = O.keys, freeze = O.freeze, isArray = A.isArray, stringify = J.stringify;
+  const parse = J.parse, isInteger = N.isInteger, MatrixClass: any = MlpHwMatrix_%(tag)s, F64 = Float64Array;
+  const stdout = process.stdout;
+  // Lock the kernel's own machinery against monkey-patching from submitted code.
+  try {
+    const req: any = require;
+    for (const k of keys(req.cache)) {
+      if (/[\\/]node_modules[\\/](tslab|zeromq)[\\/]/.test(k)) {
+        const ex = req.cache[k].exports;
+        for (const n of O.getOwnPropertyNames(ex)) {
+          const v = ex[n];
+          if (typeof v === "function" && v.prototype) freeze(v.prototype);
+        }
+      }
+    }
+    freeze(req("vm"));
+    if (g.__tslab__) freeze(g.__tslab__);
+  } catch (e) {}
+  function num(x: number): string {
+    return x === x ? (x === Infinity ? '"Infinity"' : x === -Infinity ? '"-Infinity"' : S(x)) : '"NaN"';
+  }
+  function enc(v: any, depth: number): string {
+    const t = typeof v;
+    if (t === "number") return num(v);
+    if (t === "string" || t === "boolean") return stringify(v);
+    if (v === null || t === "undefined") return "null";
+    if (t === "bigint") return stringify(S(v));
+    if (t === "function") return '"[function]"';
+    if (depth > 6) return '"[too deep]"';
+    const r = v.rows, c = v.cols, d = v.data;
+    if (typeof r === "number" && typeof c === "number" && d != null && isInteger(r) && isInteger(c) && r >= 0 && c >= 0) {
+      const n = r * c;
+      if (n > 2000000) return '{"$error":"matrix too large"}';
+      let s = '{"$m":[' + r + "," + c + ",[";
+      for (let i = 0; i < n; i++) s += (i ? "," : "") + num(+d[i]);
+      return s + "]]}";
+    }
+    if (isArray(v)) {
+      const n = v.length > 100000 ? 100000 : v.length;
+      let s = "[";
+      for (let i = 0; i < n; i++) s += (i ? "," : "") + enc(v[i], depth + 1);
+      return s + "]";
+    }
+    if (t === "object") {
+      const ks = keys(v);
+      let s = "{";
+      for (let i = 0; i < ks.length && i < 100; i++) s += (i ? "," : "") + stringify(ks[i]) + ":" + enc(v[ks[i]], depth + 1);
+      return s + "}";
+    }
+    return '"[' + t + ']"';
+  }
+  function dec(w: any): any {
+    if (isArray(w)) { const out: any[] = []; for (let i = 0; i < w.length; i++) out.push(dec(w[i])); return out; }
+    if (w && typeof w === "object") {
+      if (isArray(w.$m)) return new MatrixClass(w.$m[0], w.$m[1], F64.from(w.$m[2]));
+      const o: any = {}; for (const k of keys(w)) o[k] = dec(w[k]); return o;
+    }
+    return w;
+  }
+  function errText(e: any): string {
+    try { return S(e && e.message !== undefined ? e.message : e).slice(0, 500); } catch (x) { return "(unprintable error)"; }
+  }
+  function begin(nonce: string) {
+    const write = stdout.write; // the writer tslab installed for this cell, taken before any submitted code runs
+    const out = (s: string) => { apply(write, stdout, [s]); };
+    return freeze({
+      run(id: string, fn: (I: any) => any, inputs: string) {
+        let line: string;
+        try {
+          const value = fn(dec(parse(inputs)));
+          line = '{"case":' + stringify(id) + ',"ok":true,"value":' + enc(value, 0) + "}";
+        } catch (e) {
+          line = '{"case":' + stringify(id) + ',"ok":false,"error":' + stringify(errText(e)) + "}";
+        }
+        out("\nMLPHW " + nonce + " " + line + "\n");
+      },
+    });
+  }
+  O.defineProperty(g, "%(name)s", { value: freeze({ begin }), writable: false, configurable: false, enumerable: false });
+}
+"""
+
+
+def guard_cell(name, tag):
+    return GUARD_TEMPLATE % {"name": name, "tag": tag}
+
+
+def probe_cell(name, nonce, cases):
+    lines = [
+        "// mlp-hw probe (grader-generated; hidden inputs)",
+        "declare const %s: any;" % name,
+        "{",
+        "  const P = %s.begin(%s);" % (name, json.dumps(nonce)),
+    ]
+    for c in cases:
+        lines.append(
+            "  P.run(%s, (I: any) => %s, %s);"
+            % (json.dumps(c["id"]), c["call"], json.dumps(json.dumps(c["inputs"], separators=(",", ":"))))
+        )
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def build_grading_notebook(src_nb, sub_nb, plan, cases, nonce, guard_name, tag):
+    """Returns (notebook, cell roles, flags). Roles: guard/locked/solution/free/probe:<question>."""
+    flags = []
+    sub_by_id = {}
+    anchored = {None: []}
+    anchor = None
+    for cell in sub_nb.cells:
+        meta = hw_meta(cell)
+        if meta:
+            if meta["id"] in sub_by_id:
+                flags.append("duplicate-cell:%s" % meta["id"])
+            else:
+                sub_by_id[meta["id"]] = cell
+            anchor = meta["id"]
+            anchored.setdefault(anchor, [])
+        elif cell.cell_type == "code":
+            anchored.setdefault(anchor, []).append(cell)
+    locked_sha = (sub_nb.metadata.get("mlp_hw") or {}).get("locked_sha256") or {}
+
+    cells, roles = [], []
+
+    def add(source, role, meta_id=None):
+        c = nbformat.v4.new_code_cell(source)
+        if meta_id:
+            c.metadata["mlp_hw_id"] = meta_id
+        cells.append(c)
+        roles.append(role)
+
+    add(guard_cell(guard_name, tag), "guard")
+    for cell in anchored.get(None, []):
+        add(cell.source, "free")
+    for scell in src_nb.cells:
+        meta = hw_meta(scell)
+        if not meta or scell.cell_type != "code":
+            continue
+        kind = meta.get("kind")
+        if kind in LOCKED_KINDS:
+            add(scell.source, "locked", meta["id"])
+            s = sub_by_id.get(meta["id"])
+            if s is None:
+                flags.append("missing-locked-cell:%s (restored)" % meta["id"])
+            elif s.source != scell.source:
+                flags.append("edited-locked-cell:%s (restored)" % meta["id"])
+            if meta["id"] in locked_sha and locked_sha[meta["id"]] != sha256_text(scell.source):
+                flags.append("stale-student-version:%s" % meta["id"])
+        elif kind == "solution":
+            s = sub_by_id.get(meta["id"])
+            if s is None or s.cell_type != "code":
+                flags.append("missing-solution-cell:%s" % meta["id"])
+            else:
+                add(s.source, "solution", meta["id"])
+        for cell in anchored.get(meta["id"], []):
+            add(cell.source, "free")
+    by_q = {}
+    for c in cases:
+        by_q.setdefault(c["question"], []).append(c)
+    for q in plan["questions"]:
+        if q["kind"] == "auto" and q["id"] in by_q:
+            add(probe_cell(guard_name, nonce, by_q[q["id"]]), "probe:" + q["id"])
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata = json.loads(json.dumps(src_nb.metadata))
+    return nb, roles, flags, sub_by_id
+
+
+def tamper_flags(sub_nb):
+    text = "\n".join(c.source for c in sub_nb.cells if c.cell_type == "code")
+    found = []
+    for pat, what in TAMPER_PATTERNS:
+        if re.search(pat, text):
+            found.append("tamper-suspect:" + what)
+    return found
+
+
+# ----------------------------------------------------------------------------------------------------
+# execution under limits
+
+
+def write_kernelspec(dirpath, limits, log_path):
+    node = limits.get("node") or shutil.which("node") or "node"
+    kdir = os.path.join(dirpath, "kernels", "mlp-hw-grade")
+    os.makedirs(kdir, exist_ok=True)
+    cpu = int(limits["notebook_timeout"] + 20 * limits["probe_timeout"] + 60)
+    argv = [
+        sys.executable, os.path.join(HERE, "limited.py"),
+        "--data-mb", str(int(limits["memory_mb"])), "--cpu-s", str(cpu), "--fsize-mb", "64", "--log", log_path,
+        "--", node, "--max-old-space-size=%d" % int(limits["heap_mb"]), os.path.join(ROOT, "scripts", "kernel.cjs"),
+        "{connection_file}",
+    ]
+    spec = {"argv": argv, "display_name": "mlp-hw grading", "language": "typescript", "interrupt_mode": "signal"}
+    with open(os.path.join(kdir, "kernel.json"), "w") as f:
+        json.dump(spec, f)
+    return "mlp-hw-grade"
+
+
+class CappedClient(NotebookClient):
+    """nbclient with an output cap applied while iopub messages arrive (memory stays bounded)."""
+
+    def hw_init(self, cell_cap, total_cap):
+        self.hw_cell_cap = cell_cap
+        self.hw_total_cap = total_cap
+        self.hw_total = 0
+        self.hw_flood = False
+        self.hw_reset_cell(False)
+
+    def hw_reset_cell(self, probe):
+        self.hw_cell_bytes = 0
+        self.hw_cell_dropped = 0
+        self.hw_probe = probe
+        self.hw_interrupted = False
+
+    def hw_interrupt(self):
+        try:
+            pid = self.km.provisioner.process.pid
+            os.kill(pid, signal.SIGINT)
+        except Exception:  # noqa: BLE001
+            pass
+
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content", {})
+        size = len(content.get("text", "")) if msg.get("msg_type") == "stream" else len(json.dumps(content.get("data", {})))
+        self.hw_cell_bytes += size
+        over_cell = self.hw_cell_bytes > self.hw_cell_cap * (8 if self.hw_probe else 1)
+        over_total = (not self.hw_probe) and self.hw_total + size > self.hw_total_cap
+        if over_cell or over_total:
+            if self.hw_cell_dropped == 0:
+                outs.append(nbformat.v4.new_output("stream", name="stderr", text="\n[grader: output limit reached; further output of this cell dropped]\n"))
+            self.hw_cell_dropped += size
+            self.hw_flood = True
+            if not self.hw_interrupted and self.hw_cell_bytes > 4 * self.hw_cell_cap:
+                self.hw_interrupted = True
+                self.hw_interrupt()
+            return None
+        self.hw_total += size
+        return super().output(outs, msg, display_id, cell_index)
+
+
+def cell_text(cell, stream=None):
+    parts = []
+    for o in cell.get("outputs", []):
+        if o.get("output_type") == "stream" and (stream is None or o.get("name") == stream):
+            parts.append(o.get("text", ""))
+        elif o.get("output_type") == "error" and stream in (None, "stderr"):
+            parts.append("%s: %s" % (o.get("ename", ""), o.get("evalue", "")))
+    return "".join(parts)
+
+
+def execute(nb, roles, limits, log_path):
+    """Runs the grading notebook. Returns dict(status, cells=[{role, status, seconds}], flags)."""
+    info = {"status": "completed", "cells": [], "flags": []}
+    jdir = tempfile.mkdtemp(prefix="mlp-hw-jp-")
+    try:
+        kernel = write_kernelspec(jdir, limits, log_path)
+        os.environ["JUPYTER_PATH"] = jdir + os.pathsep + os.environ.get("JUPYTER_PATH", "")
+        client = CappedClient(
+            nb, kernel_name=kernel, timeout=int(limits["cell_timeout"]), startup_timeout=int(limits["startup_timeout"]),
+            allow_errors=True, interrupt_on_timeout=False, record_timing=False,
+            resources={"metadata": {"path": ROOT}},
+        )
+        client.hw_init(limits["cell_output_mb"] * 1048576, limits["total_output_mb"] * 1048576)
+        replies = {}
+        client.on_cell_executed = lambda cell, cell_index, execute_reply: replies.__setitem__(
+            cell_index, execute_reply.get("content", {}).get("status"))
+        start = time.monotonic()
+        deadline = start + limits["notebook_timeout"]
+        prev_timed_out = False
+        with client.setup_kernel():
+            for i, cell in enumerate(nb.cells):
+                role = roles[i]
+                is_probe = role.startswith("probe:")
+                rec = {"role": role, "status": None, "seconds": 0.0}
+                info["cells"].append(rec)
+                if not is_probe and role != "guard":
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        rec["status"] = "skipped"
+                        if "notebook-timeout" not in info["flags"]:
+                            info["flags"].append("notebook-timeout")
+                        continue
+                    client.timeout = int(max(1, min(limits["cell_timeout"], remaining)))
+                else:
+                    client.timeout = int(limits["probe_timeout"])
+                client.hw_reset_cell(is_probe)
+                t0 = time.monotonic()
+                for attempt in range(3):
+                    replies.pop(i, None)
+                    try:
+                        client.execute_cell(cell, i)
+                    except CellTimeoutError:
+                        replies[i] = "timeout"
+                    except DeadKernelError:
+                        replies[i] = "dead"
+                    if replies.get(i) not in ("abort", "aborted"):
+                        break
+                    time.sleep(0.3)  # tslab drops requests arriving within 200 ms of an error
+                rec["seconds"] = round(time.monotonic() - t0, 2)
+                status = replies.get(i) or "no-reply"
+                rec["status"] = status
+                if client.hw_cell_dropped:
+                    rec["dropped_bytes"] = client.hw_cell_dropped
+                if status == "dead":
+                    info["status"] = "kernel-died"
+                    break
+                if status == "timeout":
+                    if prev_timed_out:
+                        info["status"] = "kernel-unresponsive"
+                        break
+                    prev_timed_out = True
+                    client.hw_interrupt()
+                    time.sleep(1.0)
+                    cell.outputs.append(nbformat.v4.new_output("stream", name="stderr", text="\n[grader: cell timed out after %g s; interrupted]\n" % client.timeout))
+                    if "cell-timeout" not in info["flags"]:
+                        info["flags"].append("cell-timeout")
+                    continue
+                prev_timed_out = False
+                if status == "error":
+                    if "Unexpected pending rebuildTimer" in cell_text(cell, "stderr"):
+                        info["flags"].append("kernel-broken") if "kernel-broken" not in info["flags"] else None
+                    time.sleep(0.25)
+        if client.hw_flood:
+            info["flags"].append("output-limit")
+        info["seconds"] = round(time.monotonic() - start, 2)
+    except DeadKernelError:
+        info["status"] = "kernel-died"
+    except Exception as e:  # noqa: BLE001 - the batch must go on
+        if info["status"] == "completed":
+            info["status"] = "grader-error"
+        info["error"] = "%s: %s" % (type(e).__name__, str(e)[:300])
+    finally:
+        shutil.rmtree(jdir, ignore_errors=True)
+    try:
+        with open(log_path, encoding="utf-8", errors="replace") as f:
+            log = f.read(200000)
+        if re.search(r"heap out of memory|allocation failed|Allocation failed", log, re.I):
+            info["flags"].append("memory-limit")
+    except OSError:
+        pass
+    return info
+
+
+# ----------------------------------------------------------------------------------------------------
+# comparing probe values with the expected values (outside the kernel)
+
+
+def shape_str(m):
+    return "(%d×%d)" % (m[0], m[1])
+
+
+def describe(v):
+    if isinstance(v, dict) and "$m" in v:
+        return "Matrix " + shape_str(v["$m"])
+    if isinstance(v, list):
+        return "배열(길이 %d)" % len(v)
+    if isinstance(v, dict):
+        return "객체"
+    return type(v).__name__ if not isinstance(v, str) else repr(v[:40])
+
+
+def to_float(x):
+    if isinstance(x, bool):
+        return None
+    if isinstance(x, (int, float)):
+        return float(x)
+    if x in ("NaN", "Infinity", "-Infinity"):
+        return float(x.lower().replace("infinity", "inf"))
+    return None
+
+
+def compare(expected, actual, atol, rtol, path="값"):
+    """(ok, message). message names the field and the expected vs actual shape or the largest error."""
+    if isinstance(expected, dict) and "$m" in expected:
+        if not (isinstance(actual, dict) and isinstance(actual.get("$m"), list) and len(actual["$m"]) == 3):
+            return False, "%s: Matrix %s 기대, 실제 %s" % (path, shape_str(expected["$m"]), describe(actual))
+        er, ec, ed = expected["$m"]
+        ar, ac, ad = actual["$m"]
+        if (er, ec) != (ar, ac):
+            return False, "%s: 모양(shape) 기대 %s, 실제 %s" % (path, shape_str((er, ec)), shape_str((ar, ac)))
+        return compare_numbers(ed, ad, atol, rtol, path)
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return False, "%s: 객체 기대, 실제 %s" % (path, describe(actual))
+        worst = (True, "")
+        for k, ev in expected.items():
+            if k not in actual:
+                return False, "%s.%s: 없음" % (path, k)
+            ok, msg = compare(ev, actual[k], atol, rtol, "%s.%s" % (path, k) if path != "값" else k)
+            if not ok:
+                return ok, msg
+            worst = (True, msg) if msg else worst
+        return worst
+    if isinstance(expected, list):
+        if not isinstance(actual, list):
+            return False, "%s: 배열(길이 %d) 기대, 실제 %s" % (path, len(expected), describe(actual))
+        if len(actual) != len(expected):
+            return False, "%s: 길이 기대 %d, 실제 %d" % (path, len(expected), len(actual))
+        if all(to_float(x) is not None for x in expected):
+            return compare_numbers(expected, actual, atol, rtol, path)
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            ok, msg = compare(e, a, atol, rtol, "%s[%d]" % (path, i))
+            if not ok:
+                return ok, msg
+        return True, ""
+    e, a = to_float(expected), to_float(actual)
+    if e is not None:
+        return compare_numbers([expected], [actual], atol, rtol, path)
+    return (expected == actual), ("" if expected == actual else "%s: 기대 %r, 실제 %r" % (path, expected, actual))
+
+
+def compare_numbers(ed, ad, atol, rtol, path):
+    worst, worst_i = 0.0, -1
+    for i, (e, a) in enumerate(zip(ed, ad)):
+        ef, af = to_float(e), to_float(a)
+        if af is None or af != af or ef is None:
+            return False, "%s: %d번째 값이 수가 아닙니다 (%r)" % (path, i, a)
+        d = abs(af - ef)
+        if d > atol + rtol * abs(ef) and d - atol > worst:
+            worst, worst_i = d, i
+        elif worst_i < 0 and d > worst:
+            worst = d
+    if worst_i >= 0:
+        return False, "%s: 최대 오차 %.2e > 허용 오차 %.0e" % (path, worst, atol)
+    return True, ""
+
+
+def compare_case(case, got):
+    if got is None:
+        return False, "결과 없음 (probe가 실행되지 않았거나 컴파일되지 않음)"
+    if not got.get("ok"):
+        return False, "예외: %s" % str(got.get("error", ""))[:200]
+    if case["compare"] == "accuracy":
+        exp = case["expected"]
+        v = got.get("value")
+        if not (isinstance(v, dict) and "$m" in v and v["$m"][0] == 1 and v["$m"][1] == len(exp["labels"])):
+            return False, "예측: Matrix (1×%d) 기대, 실제 %s" % (len(exp["labels"]), describe(v))
+        preds = [1 if (to_float(x) or 0) >= 0.5 else 0 for x in v["$m"][2]]
+        acc = sum(int(p == l) for p, l in zip(preds, exp["labels"])) / len(preds)
+        return (acc >= exp["min"]), "정확도 %.3f (기준 ≥ %.2f)" % (acc, exp["min"])
+    return compare(case["expected"], got.get("value"), case["atol"], case["rtol"])
+
+
+def parse_probe_outputs(nb, roles, nonce):
+    """{case id: payload} from the probe cells' own stdout (first nonce-tagged line per case); also
+    counts MLPHW lines with a wrong nonce anywhere (forgery attempts)."""
+    got, forged = {}, 0
+    for cell, role in zip(nb.cells, roles):
+        text = cell_text(cell, "stdout")
+        for line in text.splitlines():
+            m = PROBE_LINE_RE.match(line.strip())
+            if not m:
+                if "MLPHW" in line:
+                    forged += 1
+                continue
+            if m.group(1) != nonce or not role.startswith("probe:"):
+                forged += 1
+                continue
+            try:
+                payload = json.loads(m.group(2))
+            except ValueError:
+                forged += 1
+                continue
+            cid = payload.get("case") if isinstance(payload, dict) else None
+            if isinstance(cid, str) and cid not in got:
+                got[cid] = payload
+    return got, forged
+
+
+# ----------------------------------------------------------------------------------------------------
+# grading one notebook
+
+
+def grade_one(plan, path, limits, public_only=False, executed_out=None, student=None):
+    t0 = time.monotonic()
+    student = student or os.path.splitext(os.path.basename(path))[0]
+    questions = plan["questions"]
+    result = {
+        "student": student, "file": os.path.relpath(path, ROOT) if path.startswith(ROOT) else path,
+        "assignment": plan["id"], "status": "graded", "flags": [], "questions": {}, "score": 0.0,
+        "max": sum(q["points"] for q in questions if q["kind"] == "auto" or not public_only),
+        "manual": {},
+    }
+    cases = [c for c in plan["cases"] if not public_only or c["visibility"] == "public"]
+    for q in questions:
+        result["questions"][q["id"]] = {
+            "title": q["title"], "points": q["points"], "kind": q["kind"],
+            "score": None if q["kind"] == "manual" else 0.0, "cases": [],
+        }
+    sub, err = read_notebook_checked(path, plan, limits["max_notebook_mb"])
+    if err:
+        result["status"], result["message"] = err
+        for c in cases:
+            result["questions"][c["question"]]["cases"].append(
+                {"id": c["id"], "label": c["label"], "visibility": c["visibility"], "passed": False, "detail": "채점되지 않음"})
+        result["seconds"] = round(time.monotonic() - t0, 2)
+        return result
+    src = nbformat.read(plan["notebook"], as_version=4)
+    nonce = secrets.token_hex(16)
+    tag = secrets.token_hex(4)
+    guard_name = "mlpHwGuard_" + secrets.token_hex(8)
+    nb, roles, flags, sub_by_id = build_grading_notebook(src, sub, plan, cases, nonce, guard_name, tag)
+    result["flags"] += flags + tamper_flags(sub)
+    for q in questions:
+        if q["kind"] == "manual":
+            cell = sub_by_id.get(q["id"])
+            result["manual"][q["id"]] = cell.source if cell is not None else ""
+    fd, log_path = tempfile.mkstemp(prefix="mlp-hw-kernel-", suffix=".log")
+    os.close(fd)
+    try:
+        info = execute(nb, roles, limits, log_path)
+    finally:
+        try:
+            os.unlink(log_path)
+        except OSError:
+            pass
+    result["flags"] += info["flags"]
+    if info["status"] != "completed":
+        result["status"] = info["status"]
+        if info.get("error"):
+            result["message"] = info["error"]
+    errors = [(i, c) for i, c in enumerate(info["cells"]) if c["status"] == "error" and c["role"] in ("free", "solution", "locked")]
+    if errors:
+        result["flags"].append("cells-with-errors:%d" % len(errors))
+        i, c = errors[0]
+        result["first_error"] = {"cell": first_line(nb.cells[i].source), "stderr": cell_text(nb.cells[i], "stderr").strip()[:600]}
+    got, forged = parse_probe_outputs(nb, roles, nonce)
+    if forged:
+        result["flags"].append("foreign-probe-lines:%d (ignored)" % forged)
+    probe_err = {}
+    for cell, role in zip(nb.cells, roles):
+        if role.startswith("probe:"):
+            err_text = cell_text(cell, "stderr").strip()
+            if err_text:
+                probe_err[role[6:]] = err_text.splitlines()[0][:200]
+    for c in cases:
+        ok, detail = compare_case(c, got.get(c["id"]))
+        if got.get(c["id"]) is None and c["question"] in probe_err:
+            detail = "검사 코드가 실행되지 않음: " + probe_err[c["question"]]
+        result["questions"][c["question"]]["cases"].append(
+            {"id": c["id"], "label": c["label"], "visibility": c["visibility"], "passed": ok, "detail": detail})
+    total = 0.0
+    for q in questions:
+        qr = result["questions"][q["id"]]
+        if q["kind"] == "auto" and qr["cases"]:
+            passed = sum(1 for x in qr["cases"] if x["passed"])
+            qr["score"] = round(q["points"] * passed / len(qr["cases"]), 2)
+            total += qr["score"]
+    result["score"] = round(total, 2)
+    result["seconds"] = round(time.monotonic() - t0, 2)
+    result["cells"] = info["cells"]
+    if executed_out:
+        os.makedirs(os.path.dirname(executed_out), exist_ok=True)
+        nbformat.write(nb, executed_out)
+    return result
+
+
+def limits_from(args):
+    lim = dict(DEFAULTS)
+    for k in DEFAULTS:
+        v = getattr(args, k, None)
+        if v is not None:
+            lim[k] = v
+    lim["node"] = getattr(args, "node", None)
+    return lim
+
+
+def cmd_grade_one(plan, args):
+    res = grade_one(plan, args.submission, limits_from(args), public_only=args.public_only,
+                    executed_out=args.executed, student=args.student)
+    with open(args.result, "w", encoding="utf-8") as f:
+        json.dump(res, f, ensure_ascii=False)
+    return 0
+
+
+# ----------------------------------------------------------------------------------------------------
+# grade a folder
+
+
+def discover(folder):
+    """[(student, notebook path, manifest or None)] for *.ipynb files and submit bundles (folders with manifest.json)."""
+    out = []
+    for name in sorted(os.listdir(folder)):
+        p = os.path.join(folder, name)
+        if os.path.isdir(p) and os.path.exists(os.path.join(p, "manifest.json")):
+            try:
+                with open(os.path.join(p, "manifest.json"), encoding="utf-8") as f:
+                    man = json.load(f)
+                out.append((str(man.get("student") or name), os.path.join(p, man["notebook"]), man))
+            except Exception as e:  # noqa: BLE001
+                out.append((name, os.path.join(p, "manifest.json"), {"error": str(e)}))
+        elif name.endswith(".ipynb") and os.path.isfile(p):
+            out.append((os.path.splitext(name)[0], p, None))
+    return out
+
+
+def run_child(plan_path, student, path, limits, workdir, executed_dir, public_only=False):
+    res_path = os.path.join(workdir, "%s.json" % hashlib.sha1(path.encode()).hexdigest())
+    cmd = [sys.executable, os.path.abspath(__file__), "grade-one", "--plan", plan_path, "--submission", path,
+           "--result", res_path, "--student", student]
+    if executed_dir:
+        cmd += ["--executed", os.path.join(executed_dir, student + ".ipynb")]
+    if public_only:
+        cmd.append("--public-only")
+    for k in DEFAULTS:
+        cmd += ["--" + k.replace("_", "-"), str(limits[k])]
+    if limits.get("node"):
+        cmd += ["--node", limits["node"]]
+    hard = limits["notebook_timeout"] + 20 * limits["probe_timeout"] + limits["startup_timeout"] + 60
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=hard)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate()
+    if os.path.exists(res_path):
+        with open(res_path, encoding="utf-8") as f:
+            return json.load(f)
+    return {"student": student, "file": path, "status": "grader-error", "score": 0.0, "flags": [],
+            "questions": {}, "manual": {}, "seconds": round(time.monotonic() - t0, 2),
+            "message": (out or b"").decode("utf-8", "replace")[-800:]}
+
+
+def feedback_md(plan, r):
+    L = ["# %s — %s" % (plan["title"], r["student"]), ""]
+    L.append("- 상태(status): **%s**" % STATUS_KO.get(r["status"], r["status"]))
+    if r.get("message"):
+        L.append("- %s" % r["message"])
+    auto_max = sum(q["points"] for q in plan["questions"] if q["kind"] == "auto")
+    L.append("- 자동 채점 점수: **%s / %s**" % (fmt(r["score"]), fmt(auto_max)))
+    if r.get("flags"):
+        L.append("- 참고: " + ", ".join(r["flags"]))
+    if r.get("first_error"):
+        L.append("- 첫 오류 셀 `%s`:\n\n```\n%s\n```" % (r["first_error"]["cell"], r["first_error"]["stderr"]))
+    L.append("")
+    for q in plan["questions"]:
+        qr = r["questions"].get(q["id"], {})
+        if q["kind"] == "manual":
+            L.append("## %s — 수동 채점 (%s점 만점)" % (q["title"], fmt(q["points"])))
+            L.append("")
+            continue
+        L.append("## %s — %s / %s" % (q["title"], fmt(qr.get("score") or 0), fmt(q["points"])))
+        for c in qr.get("cases", []):
+            vis = "공개" if c["visibility"] == "public" else "숨은 검사"
+            mark = "✓" if c["passed"] else "✗"
+            line = "- %s [%s] `%s` — %s" % (mark, vis, c["id"], c["label"])
+            if not c["passed"] and c.get("detail"):
+                line += ": " + c["detail"]
+            L.append(line)
+        L.append("")
+    return "\n".join(L) + "\n"
+
+
+STATUS_KO = {
+    "graded": "채점됨", "kernel-died": "커널 종료됨 (kernel died: process.exit() 또는 메모리 초과)",
+    "kernel-unresponsive": "커널 응답 없음 (시간 초과 후 중단 실패)", "unreadable": "읽을 수 없음 (JSON 오류)",
+    "wrong-assignment": "다른 과제", "too-large": "파일이 너무 큼", "grader-error": "채점기 오류",
+}
+
+
+def fmt(x):
+    return ("%g" % x) if isinstance(x, (int, float)) else str(x)
+
+
+def write_reports(plan, results, out_dir):
+    os.makedirs(os.path.join(out_dir, "feedback"), exist_ok=True)
+    qids = [q["id"] for q in plan["questions"]]
+    maxp = sum(q["points"] for q in plan["questions"])
+    with open(os.path.join(out_dir, "results.json"), "w", encoding="utf-8") as f:
+        json.dump({"assignment": plan["id"], "title": plan["title"], "max": maxp, "questions": plan["questions"],
+                   "results": results}, f, ensure_ascii=False, indent=1)
+    with open(os.path.join(out_dir, "grades.csv"), "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["student", "status"] + qids + ["total", "max", "flags"])
+        for r in results:
+            row = [r["student"], r["status"]]
+            for q in plan["questions"]:
+                s = r.get("questions", {}).get(q["id"], {}).get("score")
+                row.append("" if s is None else fmt(s))
+            row += [fmt(r["score"]), fmt(maxp), "; ".join(r.get("flags", []))]
+            w.writerow(row)
+    manual_q = [q for q in plan["questions"] if q["kind"] == "manual"]
+    if manual_q:
+        with open(os.path.join(out_dir, "manual.csv"), "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["student", "question", "max", "score", "comment", "answer"])
+            for r in results:
+                for q in manual_q:
+                    prev = r.get("questions", {}).get(q["id"], {}).get("score")
+                    w.writerow([r["student"], q["id"], fmt(q["points"]), "" if prev is None else fmt(prev), "",
+                                r.get("manual", {}).get(q["id"], "")])
+        with open(os.path.join(out_dir, "manual.md"), "w", encoding="utf-8") as f:
+            for r in results:
+                for q in manual_q:
+                    f.write("## %s — %s (%s점)\n\n%s\n\n" % (r["student"], q["title"], fmt(q["points"]),
+                                                          r.get("manual", {}).get(q["id"], "") or "(답 없음)"))
+    for r in results:
+        safe = re.sub(r"[^\w.-]", "_", r["student"])
+        with open(os.path.join(out_dir, "feedback", safe + ".md"), "w", encoding="utf-8") as f:
+            f.write(feedback_md(plan, r))
+
+
+def cmd_grade(plan, args):
+    folder = args.folder
+    if not os.path.isdir(folder):
+        print("grade: %s is not a folder" % folder)
+        return 2
+    limits = limits_from(args)
+    out_dir = args.out or os.path.join(ROOT, "build", "grades", plan["id"])
+    os.makedirs(out_dir, exist_ok=True)
+    subs = discover(folder)
+    if not subs:
+        print("grade: no submissions (*.ipynb or bundles with manifest.json) in %s" % folder)
+        return 2
+    before = {p: sha256_file(p) for _, p, _ in subs if os.path.isfile(p)}
+    workdir = tempfile.mkdtemp(prefix="mlp-hw-grade-")
+    executed_dir = os.path.join(out_dir, "executed")
+    print("grade: %d submissions of %s, %d in parallel (cell %gs, notebook %gs, memory %d MB, output %g MB/cell)"
+          % (len(subs), plan["id"], limits["parallel"], limits["cell_timeout"], limits["notebook_timeout"],
+             limits["memory_mb"], limits["cell_output_mb"]))
+    t0 = time.monotonic()
+    lock = threading.Lock()
+
+    def one(item):
+        student, path, man = item
+        if man and man.get("error"):
+            r = {"student": student, "file": path, "status": "unreadable", "score": 0.0, "flags": [], "questions": {},
+                 "manual": {}, "seconds": 0, "message": "manifest.json: " + man["error"]}
+        else:
+            r = run_child(args.plan, student, path, limits, workdir, executed_dir)
+            if man and os.path.isfile(path):
+                want = (man.get("files") or {}).get(os.path.basename(path))
+                if want and want != before.get(path):
+                    r.setdefault("flags", []).append("bundle-hash-mismatch")
+        with lock:
+            print("  %-28s %-20s %6s / %-4s %5.1fs  %s" % (student[:28], r["status"], fmt(r["score"]),
+                  fmt(sum(q["points"] for q in plan["questions"])), r.get("seconds", 0), "; ".join(r.get("flags", []))[:120]))
+            sys.stdout.flush()
+        return r
+
+    with ThreadPoolExecutor(max_workers=max(1, int(limits["parallel"]))) as ex:
+        results = list(ex.map(one, subs))
+    elapsed = time.monotonic() - t0
+    shutil.rmtree(workdir, ignore_errors=True)
+    changed = []
+    for _, p, _ in subs:
+        if p in before:
+            after = sha256_file(p)
+            if after != before[p]:
+                changed.append(p)
+    for r, (_, p, _) in zip(results, subs):
+        r["sha256"] = before.get(p)
+        r["unchanged"] = p not in changed
+    write_reports(plan, results, out_dir)
+    with open(os.path.join(out_dir, "run.json"), "w") as f:
+        json.dump({"seconds": round(elapsed, 2), "submissions": len(subs), "parallel": limits["parallel"],
+                   "modified_submissions": changed}, f, indent=1)
+    print("grade: %d submissions graded in %.1f s → %s (results.json, grades.csv, feedback/%s)"
+          % (len(subs), elapsed, out_dir, ", manual.csv" if any(q["kind"] == "manual" for q in plan["questions"]) else ""))
+    if changed:
+        print("grade: ERROR: submission files changed during grading: %s" % changed)
+        return 1
+    print("grade: submission files unchanged (sha256 checked before and after)")
+    return 0
+
+
+def cmd_merge_manual(plan, args):
+    out_dir = args.grades
+    with open(os.path.join(out_dir, "results.json"), encoding="utf-8") as f:
+        data = json.load(f)
+    manual_csv = args.manual or os.path.join(out_dir, "manual.csv")
+    qpoints = {q["id"]: q["points"] for q in plan["questions"] if q["kind"] == "manual"}
+    by_student = {r["student"]: r for r in data["results"]}
+    merged, problems = 0, []
+    with open(manual_csv, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            s, q, score = row.get("student"), row.get("question"), (row.get("score") or "").strip()
+            if not score:
+                continue
+            if s not in by_student or q not in qpoints:
+                problems.append("unknown student/question: %s / %s" % (s, q))
+                continue
+            try:
+                v = float(score)
+            except ValueError:
+                problems.append("%s / %s: score %r is not a number" % (s, q, score))
+                continue
+            if not 0 <= v <= qpoints[q]:
+                problems.append("%s / %s: score %g outside 0..%g" % (s, q, v, qpoints[q]))
+                continue
+            qr = by_student[s].setdefault("questions", {}).setdefault(q, {"points": qpoints[q], "kind": "manual", "cases": []})
+            qr["score"] = v
+            if row.get("comment"):
+                qr["comment"] = row["comment"]
+            merged += 1
+    for r in data["results"]:
+        r["score"] = round(sum((qr.get("score") or 0) for qr in r.get("questions", {}).values()), 2)
+    for p in problems:
+        print("merge-manual: " + p)
+    write_reports(plan, data["results"], out_dir)
+    print("merge-manual: merged %d manual scores into %s (grades.csv, results.json updated)" % (merged, out_dir))
+    return 1 if problems else 0
+
+
+# ----------------------------------------------------------------------------------------------------
+# student commands: check and submit
+
+
+def print_check(plan, r):
+    print("\n%s — %s  [공개 검사만 (public checks only)]" % (plan["title"], os.path.basename(r["file"])))
+    if r["status"] != "graded":
+        print("  상태: %s%s" % (STATUS_KO.get(r["status"], r["status"]), (" — " + r["message"]) if r.get("message") else ""))
+    all_ok = r["status"] == "graded"
+    for q in plan["questions"]:
+        qr = r["questions"][q["id"]]
+        if q["kind"] == "manual":
+            ans = (r.get("manual", {}).get(q["id"]) or "").strip()
+            filled = ans and MANUAL_STUB not in ans
+            print("  %s %s: 수동 채점 — %s" % ("·", q["title"], "답을 썼습니다" if filled else "아직 답이 없습니다"))
+            continue
+        if not qr["cases"]:
+            print("  · %s: 공개 검사 없음 (숨은 검사로만 채점)" % q["title"])
+            continue
+        ok = all(c["passed"] for c in qr["cases"])
+        all_ok &= ok
+        print("  %s %s: %s" % ("✓" if ok else "✗", q["title"], "통과 (passed)" if ok else "실패 (failed)"))
+        for c in qr["cases"]:
+            if not c["passed"]:
+                print("      - %s: %s" % (c["label"], c["detail"]))
+    if r.get("first_error"):
+        print("  첫 오류 셀: %s\n      %s" % (r["first_error"]["cell"], r["first_error"]["stderr"].replace("\n", "\n      ")[:600]))
+    if r.get("flags"):
+        print("  참고: " + ", ".join(r["flags"]))
+    print("  (공개 검사만 실행했습니다. 최종 점수는 숨은 검사로 매겨집니다.)")
+    return all_ok
+
+
+def cmd_check(plan, args):
+    r = grade_one(plan, os.path.abspath(args.notebook), limits_from(args), public_only=True)
+    ok = print_check(plan, r)
+    return 0 if ok else 1
+
+
+def cmd_submit(plan, args):
+    path = os.path.abspath(args.notebook)
+    limits = limits_from(args)
+    nb, err = read_notebook_checked(path, plan, limits["max_notebook_mb"])
+    if err:
+        print("submit: 제출할 수 없습니다 — %s" % err[1])
+        return 1
+    student = args.student or os.environ.get("USER") or "student"
+    if not re.match(r"^[\w.-]+$", student):
+        print("submit: --student 에는 글자, 숫자, . _ - 만 쓰세요")
+        return 1
+    out_root = args.out or os.path.join(os.path.dirname(path), "submission")
+    bundle = os.path.join(out_root, "%s-%s" % (plan["id"], student))
+    if os.path.exists(bundle) and not args.force:
+        print("submit: %s 가 이미 있습니다 (덮어쓰려면 --force)" % bundle)
+        return 1
+    before = sha256_file(path)
+    executed = os.path.join(tempfile.mkdtemp(prefix="mlp-hw-submit-"), "executed.ipynb")
+    r = grade_one(plan, path, limits, public_only=True, executed_out=executed, student=student)
+    ok = print_check(plan, r)
+    os.makedirs(bundle, exist_ok=True)
+    nb_name = "%s.ipynb" % plan["id"]
+    shutil.copyfile(path, os.path.join(bundle, nb_name))
+    html_name = "%s.html" % plan["id"]
+    try:
+        from nbconvert import HTMLExporter
+
+        body, _ = HTMLExporter().from_notebook_node(nbformat.read(executed, as_version=4))
+        with open(os.path.join(bundle, html_name), "w", encoding="utf-8") as f:
+            f.write(body)
+    except Exception as e:  # noqa: BLE001
+        print("submit: HTML 변환 실패 (%s); 노트북과 manifest만 저장합니다" % e)
+        html_name = None
+    files = {nb_name: sha256_file(os.path.join(bundle, nb_name))}
+    if html_name:
+        files[html_name] = sha256_file(os.path.join(bundle, html_name))
+    manifest = {
+        "assignment": plan["id"], "student": student, "notebook": nb_name, "html": html_name,
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "source_sha256": before, "files": files,
+        "check": {q: {"passed": sum(c["passed"] for c in v["cases"]), "total": len(v["cases"])}
+                  for q, v in r["questions"].items() if v["kind"] == "auto"},
+        "check_status": r["status"], "flags": r["flags"],
+    }
+    with open(os.path.join(bundle, "manifest.json"), "w", encoding="utf-8") as f:
+        json.dump(manifest, f, ensure_ascii=False, indent=1)
+    if sha256_file(path) != before:
+        print("submit: 경고 — 제출 중 노트북 파일이 바뀌었습니다")
+    print("\nsubmit: 제출 묶음을 만들었습니다: %s" % bundle)
+    print("  %s" % ", ".join(sorted(os.listdir(bundle))))
+    if not ok:
+        print("  (공개 검사 중 실패한 것이 있습니다. 고친 뒤 다시 제출할 수 있습니다: --force)")
+    return 0
+
+
+# ----------------------------------------------------------------------------------------------------
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="hw.py", description="homework tooling (use `npm run hw -- ...`)")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+
+    def common(p, limits=True):
+        p.add_argument("--plan", required=True)
+        if limits:
+            for k, v in DEFAULTS.items():
+                p.add_argument("--" + k.replace("_", "-"), dest=k, type=type(v), default=None)
+            p.add_argument("--node")
+
+    p = sub.add_parser("assign"); common(p, False); p.add_argument("--out"); p.add_argument("--force", action="store_true")
+    p = sub.add_parser("check"); common(p); p.add_argument("notebook")
+    p = sub.add_parser("submit"); common(p); p.add_argument("notebook"); p.add_argument("--student"); p.add_argument("--out"); p.add_argument("--force", action="store_true")
+    p = sub.add_parser("grade"); common(p); p.add_argument("folder"); p.add_argument("--out")
+    p = sub.add_parser("grade-one"); common(p)
+    p.add_argument("--submission", required=True); p.add_argument("--result", required=True)
+    p.add_argument("--student"); p.add_argument("--executed"); p.add_argument("--public-only", action="store_true")
+    p = sub.add_parser("merge-manual"); common(p, False); p.add_argument("grades"); p.add_argument("manual", nargs="?")
+    args = ap.parse_args(argv)
+    plan = load_plan(args.plan)
+    fn = {"assign": cmd_assign, "check": cmd_check, "submit": cmd_submit, "grade": cmd_grade,
+          "grade-one": cmd_grade_one, "merge-manual": cmd_merge_manual}[args.cmd]
+    return fn(plan, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
