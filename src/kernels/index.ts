@@ -17,12 +17,13 @@ export { wasmAvailable, getMatmulThreads, setMatmulThreads, stopMatmulThreads, m
 export type { MatmulF64Options } from "./wasm";
 
 /**
- * Size thresholds of matmulF64, in multiply-adds (m·k·n), measured with `npm run bench`
- * (bench/thresholds.ts) on a 2-vCPU AMD EPYC with Node 20:
- * below `wasm` the plain loops win (copying into WebAssembly memory costs more than it saves);
- * from `threads` on, the worker threads pay for waking them.
+ * Size thresholds of matmulF64, in multiply-adds (m·k·n), from `node --import tsx bench/thresholds.ts`
+ * on a 2-vCPU AMD EPYC with Node 20: below `wasm` the plain loops win (the course's XOR products,
+ * 32 multiply-adds: 0.3 µs plain vs 0.7 µs through WebAssembly; 8×8·8×8: 3.4 vs 1.4 µs);
+ * from `threads` on, waking the worker threads pays (measured on a busy machine: to be re-measured
+ * idle; 10×100·100×100 = 100,000 stays on one thread, 100×784·784×100 uses all).
  */
-export const MATMUL_THRESHOLDS = { wasm: 4096, threads: 400_000 };
+export const MATMUL_THRESHOLDS = { wasm: 512, threads: 400_000 };
 
 /**
  * out (m×n) = op(a) · op(b) on row-major Float64Arrays, fast; returns out.
