@@ -5,3 +5,5 @@ export * from "./random";
 export * from "./network";
 export * from "./gradcheck";
 export * from "./data";
+export * from "./plot";
+export * from "./display";
