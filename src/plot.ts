@@ -122,7 +122,7 @@ export interface LossCurveOptions {
   xTitle?: string;
   yTitle?: string;
   height?: number;
-  /** Most points drawn per run (default 2000); longer runs keep each bucket's first, min and max point. */
+  /** Most points drawn per run (default 500); longer runs keep each bucket's first, min and max point. */
   maxPoints?: number;
 }
 
@@ -162,7 +162,7 @@ export function lossCurve(runs: readonly LossRun[] | readonly number[], opts: Lo
   if (list.length === 0) throw new Error("lossCurve: no runs given (pass net.cost or [{ name, cost }])");
   const data: Trace[] = list.map((run, k) => {
     if (!run || !Array.isArray(run.cost)) throw new Error(`lossCurve: run ${k} has no cost array`);
-    const keep = decimate(run.cost, Math.max(10, opts.maxPoints ?? 2000));
+    const keep = decimate(run.cost, Math.max(10, opts.maxPoints ?? 500));
     return {
       type: "scatter",
       mode: "lines",
@@ -250,7 +250,10 @@ export function functionPlot(
 
 /** Options of `decisionRegions`. */
 export interface DecisionRegionOptions {
-  /** Grid step in data units (the course's `resolution`); default: (span of the wider axis) / 100. */
+  /**
+   * Grid step in data units (the course's `resolution`); default: (span of the wider axis) / 100 for
+   * classes, / 60 with `probability` (drawn smoothed, so a coarser grid looks the same and saves space).
+   */
   resolution?: number;
   /** Margin added around the samples on each side (default 0.5, the course uses 1). */
   padding?: number;
@@ -318,7 +321,7 @@ export function decisionRegions<M extends MatrixLike | readonly (readonly number
   const pad = opts.padding ?? 0.5;
   const x1min = Math.min(...rows[0]) - pad, x1max = Math.max(...rows[0]) + pad;
   const x2min = Math.min(...rows[1]) - pad, x2max = Math.max(...rows[1]) + pad;
-  const step = opts.resolution ?? Math.max(x1max - x1min, x2max - x2min) / 100;
+  const step = opts.resolution ?? Math.max(x1max - x1min, x2max - x2min) / (opts.probability ? 60 : 100);
   if (!(step > 0)) throw new Error(`decisionRegions: resolution must be > 0, got ${step}`);
   const n1 = Math.floor((x1max - x1min) / step) + 1;
   const n2 = Math.floor((x2max - x2min) / step) + 1;
@@ -341,7 +344,8 @@ export function decisionRegions<M extends MatrixLike | readonly (readonly number
     if (Array.isArray(out) || (out as MatrixLike).rows !== 1) {
       throw new Error("decisionRegions: probability: true needs predict to return a 1×m output");
     }
-    zFlat = Array.from({ length: outLen }, (_, j) => (out as MatrixLike).get(0, j));
+    // 3 decimals are more than a colour can show
+    zFlat = Array.from({ length: outLen }, (_, j) => Math.round((out as MatrixLike).get(0, j) * 1000) / 1000);
   } else {
     zFlat = classesOf(out);
   }
@@ -371,6 +375,7 @@ export function decisionRegions<M extends MatrixLike | readonly (readonly number
       zmax: prob ? 1 : kMax,
       colorscale,
       showscale: prob,
+      zsmooth: prob ? "best" : false,
       opacity: 0.35,
       hoverinfo: "skip",
     },

@@ -5,6 +5,7 @@ JUPYTER_PATH pointing at the project kernelspec (kernel "mlp-course").
 
 Steps, each failing loudly (exit 1, message on stderr):
   1. execute the fixture cell by cell; every execute_reply must be "ok" and no cell may write to stderr;
+     execute it a second time in a fresh kernel: the outputs must be identical (deterministic ids);
   2. nbformat.validate the executed notebook; every application/vnd.plotly.v1+json output must be a JSON
      object (dict), never a string; the notebook must carry exactly one inlined plotly.js;
   3. write manifest.json: per figure its div id, trace count and trace types (the browser checks these);
@@ -89,6 +90,12 @@ def main():
 
     nb = execute(fixture)
     nbformat.validate(nb)
+    # Deterministic output: a second fresh run must give byte-identical outputs (div ids are a counter
+    # plus a hash of the figure, never random).
+    again = execute(fixture)
+    for i, (a, b) in enumerate(zip(nb.cells, again.cells)):
+        if json.dumps(a.get("outputs", []), sort_keys=True) != json.dumps(b.get("outputs", []), sort_keys=True):
+            fail("cell %d (%s): outputs differ between two fresh runs" % (i + 1, first_line(a.source)))
 
     figures, loaders, tables, live = [], [], [], []
     for ci, cell in enumerate(nb.cells):
