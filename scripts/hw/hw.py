@@ -62,7 +62,7 @@ DEFAULTS = {
     "startup_timeout": 60.0,
     "memory_mb": 1536,  # RLIMIT_DATA of the kernel (Node's baseline is ~250 MB)
     "heap_mb": 1024,  # --max-old-space-size
-    "cell_output_mb": 1.0,  # output kept per cell; beyond it output is dropped and the cell interrupted
+    "cell_output_mb": 0.25,  # output kept per cell; beyond it output is dropped and the cell interrupted
     "total_output_mb": 4.0,  # output kept per notebook
     "max_notebook_mb": 5.0,  # larger submissions are rejected unread
     "parallel": 2,
@@ -422,7 +422,9 @@ class CappedClient(NotebookClient):
                 outs.append(nbformat.v4.new_output("stream", name="stderr", text="\n[grader: output limit reached; further output of this cell dropped]\n"))
             self.hw_cell_dropped += size
             self.hw_flood = True
-            if not self.hw_interrupted and self.hw_cell_bytes > 4 * self.hw_cell_cap:
+            # (the kernel's iopub socket also drops messages a slow reader cannot take, so what arrives
+            # is far less than what was printed: interrupt as soon as the cap is crossed)
+            if not self.hw_interrupted and not self.hw_probe:
                 self.hw_interrupted = True
                 self.hw_interrupt()
             return None
