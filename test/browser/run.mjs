@@ -6,7 +6,8 @@
 //     (from the executed notebook's plotly JSON) and each trace has rendered DOM nodes;
 //   - the fallback text is gone, the DataFrame table is there, and the page raised no errors;
 //   - the same holds with the plotly.js output moved to the end of the notebook ("reordered") and with
-//     nbconvert's classic template; without plotly.js every figure shows its visible fallback text.
+//     nbconvert's classic template; without plotly.js every figure shows its visible fallback text;
+//   - outputs inserted one by one into a live page, as Jupyter front ends do, draw in any order.
 // Screenshots go to build/browser/*.png. Exit code 0 only if every check passed.
 //
 // Usage: node test/browser/run.mjs        (needs /usr/bin/python3 with nbclient/nbconvert, /usr/bin/chromium)
@@ -173,11 +174,77 @@ async function checkFallback(name) {
   await page.close();
 }
 
+// Live front ends (JupyterLab, classic Notebook, VS Code's html path) insert outputs one by one after the
+// page loaded and run their scripts by re-creating the <script> elements (with an AMD `define` present,
+// as classic Notebook's require.js has it). Emulate that, in three orders:
+// plotly.js first; plotly.js last; and a figure output inserted a second time with the SAME div id
+// (what a kernel restart + re-run produces while the old output is still on the page).
+async function checkDynamic() {
+  const nb = JSON.parse(readFileSync(join(outDir, "executed.ipynb"), "utf8"));
+  const htmls = [];
+  for (const cell of nb.cells) {
+    for (const o of cell.outputs ?? []) {
+      const h = o.data?.["text/html"];
+      if (h) htmls.push(Array.isArray(h) ? h.join("") : h);
+    }
+  }
+  const loader = htmls.filter((h) => h.includes("mlp-plotly-loader"));
+  const rest = htmls.filter((h) => !h.includes("mlp-plotly-loader"));
+  const firstFig = rest.find((h) => h.includes("mlp-figure"));
+  const orders = {
+    "dynamic-plotly-first": [...loader, ...rest],
+    "dynamic-plotly-last": [...rest, ...loader],
+    "dynamic-rerun-same-id": [...loader, ...rest, firstFig],
+  };
+  for (const [name, list] of Object.entries(orders)) {
+    console.log(`\n[${name}] outputs inserted one by one into a loaded page`);
+    const page = await browser.newPage();
+    const pageErrors = [];
+    page.on("pageerror", (e) => pageErrors.push(String(e)));
+    await page.route(/^https?:/, (route) => route.abort());
+    // an AMD loader like classic Notebook's require.js: plotly.js must still end up on window.Plotly
+    await page.setContent(
+      '<!DOCTYPE html><html><head><meta charset="utf-8"><script>window.define = function () {' +
+        ' throw new Error("AMD define called"); }; window.define.amd = {};</script></head><body></body></html>',
+    );
+    await page.evaluate((list) => {
+      for (const h of list) {
+        const div = document.createElement("div");
+        div.className = "output";
+        div.innerHTML = h; // scripts inserted this way do not run ...
+        document.body.appendChild(div);
+        for (const old of Array.from(div.querySelectorAll("script"))) {
+          const s = document.createElement("script"); // ... so front ends re-create them
+          s.textContent = old.textContent;
+          old.replaceWith(s);
+        }
+      }
+    }, list);
+    await page.waitForTimeout(500);
+    const states = await page.evaluate(() =>
+      Array.from(document.querySelectorAll(".mlp-figure")).map((el) => ({
+        id: el.id,
+        drawn: el.getAttribute("data-mlp-drawn") === "1",
+        svg: el.querySelectorAll("svg.main-svg").length,
+        traces: (el._fullData ?? []).length,
+      })),
+    );
+    const expected = list.filter((h) => h.includes("mlp-figure")).length;
+    check(states.length === expected, `${name}: ${states.length}/${expected} figure divs on the page`);
+    const byId = new Map(manifest.figures.map((f) => [f.id, f]));
+    const bad = states.filter((st) => !(st.drawn && st.svg > 0 && st.traces === byId.get(st.id)?.traces));
+    check(bad.length === 0, `${name}: every figure div drew with the expected traces${bad.length ? ": " + JSON.stringify(bad) : ""}`);
+    check(pageErrors.length === 0, `${name}: no page errors${pageErrors.length ? ": " + pageErrors.join(" | ") : ""}`);
+    await page.close();
+  }
+}
+
 try {
   await checkDrawn("executed", { screenshots: true });
   await checkDrawn("reordered", { screenshots: false });
   await checkDrawn("classic", { screenshots: false });
   await checkFallback("noplotly");
+  await checkDynamic();
 } finally {
   await browser.close();
   rmSync(userDataDir, { recursive: true, force: true });
