@@ -21,7 +21,6 @@ Security model (grade):
 """
 
 import argparse
-import base64
 import csv
 import datetime
 import hashlib
@@ -511,8 +510,9 @@ def execute(nb, roles, limits, log_path):
                     continue
                 prev_timed_out = False
                 if status == "error":
-                    if "Unexpected pending rebuildTimer" in cell_text(cell, "stderr"):
-                        info["flags"].append("kernel-broken") if "kernel-broken" not in info["flags"] else None
+                    broken = "Unexpected pending rebuildTimer" in cell_text(cell, "stderr")
+                    if broken and "kernel-broken" not in info["flags"]:
+                        info["flags"].append("kernel-broken")  # tslab's compiler breaks after some interrupts
                     time.sleep(0.25)
         if client.hw_flood:
             info["flags"].append("output-limit")
