@@ -375,6 +375,7 @@ export function decisionRegions<M extends MatrixLike | readonly (readonly number
       zmax: prob ? 1 : kMax,
       colorscale,
       showscale: prob,
+      ...(prob ? { colorbar: { title: { text: t(opts.lang, "출력 (output)", "output") }, thickness: 14 } } : {}),
       zsmooth: prob ? "best" : false,
       opacity: 0.35,
       hoverinfo: "skip",
@@ -400,10 +401,12 @@ export function decisionRegions<M extends MatrixLike | readonly (readonly number
   return {
     data,
     layout: baseLayout(opts.title, {
-      height: opts.height ?? 420,
+      height: opts.height ?? (prob ? 460 : 420),
       xaxis: { title: axisTitle(opts.xTitle ?? "x₁"), range: [x1min, x1max], zeroline: false },
       yaxis: { title: axisTitle(opts.yTitle ?? "x₂"), range: [x2min, x2max], zeroline: false },
-      legend: { x: 1.02, y: 1 },
+      // with a colour bar on the right, the class legend goes under the plot
+      legend: prob ? { orientation: "h", x: 0.5, xanchor: "center", y: -0.24, yanchor: "top" } : { x: 1.02, y: 1 },
+      ...(prob ? { margin: { l: 60, r: 20, t: opts.title ? 50 : 20, b: 100 } } : {}),
     }),
   };
 }
@@ -849,11 +852,12 @@ export function networkDiagram(netArch: readonly number[], opts: NetworkDiagramO
   return {
     data,
     layout: baseLayout(opts.title ?? t(opts.lang, `신경망 구조 (network) [${netArch.join(", ")}]`, `network [${netArch.join(", ")}]`), {
-      height: opts.height ?? Math.max(280, 60 * maxSlots + 150),
+      height: opts.height ?? Math.max(260, 60 * maxSlots + 130),
       showlegend: false,
       annotations,
       xaxis: { visible: false, range: [-0.5, L + 0.5] },
-      yaxis: { visible: false, range: [-top - 0.6, top + 0.9] },
+      yaxis: { visible: false, range: [-top - 0.5, top + 0.9] },
+      margin: { l: 10, r: 10, t: 50, b: 10 },
       plot_bgcolor: "#ffffff",
       hovermode: "closest",
     }),
