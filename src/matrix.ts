@@ -6,6 +6,7 @@
 // Every operation that combines two matrices checks shapes and, on failure,
 // throws an error that names the operation and both shapes, e.g.
 //   matmul: (2×3)·(2×2) — inner sizes 3 and 2 differ
+import { matmulF64 } from "./kernels/index";
 
 /** Formats a shape as `(r×c)`. Example: `shapeStr(M)` → `"(2×3)"`. */
 export function shapeStr(M: { rows: number; cols: number }): string {
@@ -386,67 +387,60 @@ export class Matrix {
 }
 
 /**
- * Matrix product A·B: (n×k)·(k×m) → (n×m). The single place where products are computed
- * (a faster kernel can be swapped in here without touching callers).
+ * Matrix product A·B: (n×k)·(k×m) → (n×m). The single place where products are computed: it
+ * hands the flat arrays to `matmulF64` (src/kernels/), a WebAssembly SIMD kernel that gives the
+ * same bits as the readable definition in src/kernels/reference.ts
+ * (out[i, j] = A[i, 0]·B[0, j] + … + A[i, k−1]·B[k−1, j], added in that order).
  * Example: `matmul(W1, A0)` is Z1
  */
 export function matmul(A: Matrix, B: Matrix): Matrix {
-  checkMatmul("matmul", A, B);
+  checkMatmul("matmul", A, B, false, false);
   const out = new Matrix(A.rows, B.cols);
-  multiplyInto(out.data, A, B);
+  matmulF64(out.data, A.data, B.data, A.rows, A.cols, B.cols);
   return out;
 }
 
+/** Which operands matmulInto uses transposed. Example: `{ transA: true }` computes Aᵀ·B */
+export interface MatmulIntoOptions {
+  /** Use Aᵀ instead of A (no transposed copy is made). */
+  transA?: boolean;
+  /** Use Bᵀ instead of B (no transposed copy is made). */
+  transB?: boolean;
+}
+
 /**
- * In-place product: writes A·B into `out` (which must be (A.rows × B.cols) and must not be A or B); returns out.
- * Example: `matmulInto(Z1, W1, A0)`
+ * In-place product: writes op(A)·op(B) into `out` and returns out; op(X) is X, or Xᵀ with
+ * `transA` / `transB` (read in place, never copied). `out` must be (rows of op(A) × columns of op(B))
+ * and must not share storage with A or B. Same bits as `matmul(A.T, B)` etc.
+ * Examples: `matmulInto(Z1, W1, A0)`; E1 = W2ᵀ·E2: `matmulInto(E1, W2, E2, { transA: true })`;
+ * ΔW1 = dZ1·A0ᵀ: `matmulInto(dW1, dZ1, A0, { transB: true })`
  */
-export function matmulInto(out: Matrix, A: Matrix, B: Matrix): Matrix {
-  checkMatmul("matmulInto", A, B);
-  if (out.rows !== A.rows || out.cols !== B.cols) {
-    throw new Error(`matmulInto: output ${shapeStr(out)} does not fit ${shapeStr(A)}·${shapeStr(B)} → (${A.rows}×${B.cols})`);
+export function matmulInto(out: Matrix, A: Matrix, B: Matrix, opts: MatmulIntoOptions = {}): Matrix {
+  const transA = opts.transA === true, transB = opts.transB === true;
+  checkMatmul("matmulInto", A, B, transA, transB);
+  const m = transA ? A.cols : A.rows, k = transA ? A.rows : A.cols, n = transB ? B.rows : B.cols;
+  if (!(out instanceof Matrix) || out.rows !== m || out.cols !== n) {
+    throw new Error(
+      `matmulInto: output ${out instanceof Matrix ? shapeStr(out) : typeof out} does not fit ${opShape(A, transA)}·${opShape(B, transB)} → (${m}×${n})`,
+    );
   }
   if (out === A || out === B || out.data.buffer === A.data.buffer || out.data.buffer === B.data.buffer) {
     throw new Error("matmulInto: the output must not share storage with an input");
   }
-  out.data.fill(0);
-  multiplyInto(out.data, A, B);
+  matmulF64(out.data, A.data, B.data, m, k, n, opts);
   return out;
 }
 
-function checkMatmul(op: string, A: Matrix, B: Matrix): void {
-  if (!(A instanceof Matrix) || !(B instanceof Matrix)) throw new Error(`${op}: both arguments must be Matrix objects`);
-  if (A.cols !== B.rows) {
-    throw new Error(`${op}: ${shapeStr(A)}·${shapeStr(B)} — inner sizes ${A.cols} and ${B.rows} differ`);
-  }
+// "(2×3)" or, used transposed, "(2×3)ᵀ"
+function opShape(M: Matrix, trans: boolean): string {
+  return shapeStr(M) + (trans ? "ᵀ" : "");
 }
 
-// o += A·B. Both paths add the products for each o[i, j] in the same order p = 0..k−1,
-// so they give bit-identical results.
-function multiplyInto(o: Float64Array, A: Matrix, B: Matrix): void {
-  const n = A.rows, k = A.cols, m = B.cols, a = A.data, b = B.data;
-  if (m < 32 && k >= 32) {
-    // few output columns (a mini-batch): dot products of rows of A with rows of Bᵀ (both contiguous)
-    const bt = B.transpose().data;
-    for (let i = 0; i < n; i++) {
-      const ai = i * k;
-      for (let j = 0; j < m; j++) {
-        const bj = j * k;
-        let s = o[i * m + j];
-        for (let p = 0; p < k; p++) s += a[ai + p] * bt[bj + p];
-        o[i * m + j] = s;
-      }
-    }
-    return;
-  }
-  // i-k-j loop order: streams rows of B and o (cache friendly for row-major data)
-  for (let i = 0; i < n; i++) {
-    const oi = i * m;
-    for (let p = 0; p < k; p++) {
-      const aip = a[i * k + p];
-      const bp = p * m;
-      for (let j = 0; j < m; j++) o[oi + j] += aip * b[bp + j];
-    }
+function checkMatmul(op: string, A: Matrix, B: Matrix, transA: boolean, transB: boolean): void {
+  if (!(A instanceof Matrix) || !(B instanceof Matrix)) throw new Error(`${op}: both arguments must be Matrix objects`);
+  const innerA = transA ? A.rows : A.cols, innerB = transB ? B.cols : B.rows;
+  if (innerA !== innerB) {
+    throw new Error(`${op}: ${opShape(A, transA)}·${opShape(B, transB)} — inner sizes ${innerA} and ${innerB} differ`);
   }
 }
 

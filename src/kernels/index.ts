@@ -28,8 +28,7 @@ export const MATMUL_THRESHOLDS = { wasm: 512, threads: 400_000 };
 /**
  * out (m×n) = op(a) · op(b) on row-major Float64Arrays, fast; returns out.
  * Same result, bit for bit, as `matmulReference` (same operations in the same order).
- * `out` may share memory with `a` or `b` only for products past `MATMUL_THRESHOLDS.wasm`;
- * do not rely on it.
+ * `out` must not share memory with `a` or `b`.
  * Examples: Z1 = W1·A0: `matmulF64(Z1, W1, A0, n1, n0, m)`;
  * E1 = W2ᵀ·E2: `matmulF64(E1, W2, E2, n1, n2, m, { transA: true })`;
  * ΔW1 = dZ1·A0ᵀ: `matmulF64(dW1, dZ1, A0, n1, m, n0, { transB: true })`.
@@ -47,10 +46,48 @@ export function matmulF64(
   if (m === 0 || n === 0) return out;
   if (k === 0) return out.fill(0); // an empty sum
   const size = m * k * n;
-  if (size >= MATMUL_THRESHOLDS.wasm) {
-    const threads = size >= MATMUL_THRESHOLDS.threads ? opts.threads : 1;
-    if (matmulWasm(out, a, b, m, k, n, { transA: opts.transA, transB: opts.transB, threads })) return out;
-  }
-  const ref: MatmulOptions = { transA: opts.transA, transB: opts.transB };
+  const transA = opts.transA === true, transB = opts.transB === true;
+  if (size < MATMUL_THRESHOLDS.wasm) return matmulSmall(out, a, b, m, k, n, transA, transB);
+  // below the threads threshold: the calling thread only (a constant options object: no allocation per call)
+  const wasmOpts = size >= MATMUL_THRESHOLDS.threads ? opts : ONE_THREAD[transA ? 1 : 0][transB ? 1 : 0];
+  if (matmulWasm(out, a, b, m, k, n, wasmOpts)) return out;
+  // no WebAssembly here (or the operands do not fit its memory): the reference's cache-friendly loops
+  const ref: MatmulOptions = { transA, transB };
   return matmulReference(out, a, b, m, k, n, ref);
+}
+
+const ONE_THREAD: ReadonlyArray<ReadonlyArray<MatmulF64Options>> = [
+  [{ threads: 1 }, { transB: true, threads: 1 }],
+  [{ transA: true, threads: 1 }, { transA: true, transB: true, threads: 1 }],
+];
+
+/**
+ * The plain-loop path of matmulF64 (tiny products, or no WebAssembly): out[i, j] = Σ_p op(a)[i, p]·op(b)[p, j]
+ * summed from 0 in the order p = 0, 1, …, k−1 — the reference kernel's operations in the reference's
+ * order, so the same bits — with the transposes decided once outside the loops (the course's XOR
+ * products are called 50,000 times per 10,000-epoch fit). Sizes are already checked and k >= 1.
+ */
+function matmulSmall(
+  out: Float64Array,
+  a: Float64Array,
+  b: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
+): Float64Array {
+  // op(a)[i, p] = a[i·ars + p·acs], op(b)[p, j] = b[p·brs + j·bcs]
+  const ars = transA ? 1 : k, acs = transA ? m : 1;
+  const brs = transB ? 1 : n, bcs = transB ? k : 1;
+  for (let i = 0; i < m; i++) {
+    const ai = i * ars;
+    for (let j = 0; j < n; j++) {
+      const bj = j * bcs;
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[ai + p * acs] * b[p * brs + bj];
+      out[i * n + j] = s;
+    }
+  }
+  return out;
 }

@@ -25,15 +25,24 @@ export function checkMatmulArgs(
   n: number,
   opts: MatmulOptions = {},
 ): void {
-  for (const [name, v] of [["m", m], ["k", k], ["n", n]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new Error(`${op}: ${name} = ${v} is not a size (a non-negative integer)`);
+  // (the messages are built only on failure: this check runs on every product of a training loop)
+  if (!isSize(m) || !isSize(k) || !isSize(n)) {
+    for (const [name, v] of [["m", m], ["k", k], ["n", n]] as const) {
+      if (!isSize(v)) throw new Error(`${op}: ${name} = ${v} is not a size (a non-negative integer)`);
+    }
   }
-  const aShape = opts.transA ? `${k}×${m}, used transposed` : `${m}×${k}`;
-  const bShape = opts.transB ? `${n}×${k}, used transposed` : `${k}×${n}`;
-  if (a.length !== m * k) throw new Error(`${op}: a has ${a.length} entries but (${aShape}) needs ${m * k}`);
-  if (b.length !== k * n) throw new Error(`${op}: b has ${b.length} entries but (${bShape}) needs ${k * n}`);
+  if (a.length !== m * k) {
+    const aShape = opts.transA ? `${k}×${m}, used transposed` : `${m}×${k}`;
+    throw new Error(`${op}: a has ${a.length} entries but (${aShape}) needs ${m * k}`);
+  }
+  if (b.length !== k * n) {
+    const bShape = opts.transB ? `${n}×${k}, used transposed` : `${k}×${n}`;
+    throw new Error(`${op}: b has ${b.length} entries but (${bShape}) needs ${k * n}`);
+  }
   if (out.length !== m * n) throw new Error(`${op}: out has ${out.length} entries but (${m}×${n}) needs ${m * n}`);
 }
+
+const isSize = (v: number): boolean => Number.isInteger(v) && v >= 0;
 
 /**
  * out (m×n) = op(a) · op(b), all row-major Float64Arrays; op(a) is m×k, op(b) is k×n.
