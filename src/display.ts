@@ -285,7 +285,8 @@ export function plotlyLoaderHtml(): string {
 /**
  * Inlines plotly.js (4.8 MB, offline) into this cell's output so every figure in the notebook can draw.
  * Call it once in the notebook's setup cell; `show` calls it by itself if no cell of this kernel did.
- * Re-running the setup cell replaces its output, so the notebook still carries one copy.
+ * Re-running the setup cell replaces its output, so the notebook still carries one copy. After a kernel
+ * restart, run the setup cell first: otherwise the first `show` inlines a second copy (another 4.8 MB).
  * Outside a kernel it does nothing. Example: `initPlots();`
  */
 export function initPlots(): void {
