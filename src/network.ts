@@ -20,6 +20,7 @@ import { Activation, getActivation } from "./activations";
 import { Matrix, checkFinite, matmul, shapeStr } from "./matrix";
 import { binaryCrossEntropy, categoricalCrossEntropy, correctCount, courseCost, halfSquaredError } from "./loss";
 import { Random } from "./random";
+import { TrainingBuffers, countCorrect, gatherColumns, squaredSum, trainStep } from "./train";
 
 /** Layer sizes [n0, n1, …, nL], e.g. [2, 3, 1] (input, hidden, output). Example: `const arch: NetArch = [784, 100, 10]` */
 export type NetArch = number[];
@@ -366,31 +367,31 @@ export class NeuralNetwork {
     this.trained = { X, Y };
     const m = X.cols;
     const L = this.L;
+    // Each step below is `this.update(this.backward(this.forward(Xb), Yb), eta)`, computed by
+    // trainStep (train.ts) into buffers allocated once per fit: the same operations in the same
+    // order, so the same numbers, without allocating inside the loop.
+    const buffers = new TrainingBuffers(this.netArch);
     for (let epoch = 1; epoch <= this.epochs; epoch++) {
       let sumSq = 0, objSum = 0, correct = 0;
       if (this.batchSize === undefined) {
         // full batch, course style: no division by m
-        const cache = this.forwardUnchecked(X);
-        const grads = this.backward(cache, Y);
-        sumSq += squaredSum(grads.E[L]);
-        if (this.loss === "cross-entropy") objSum += this.objectiveOf(cache.A[L], Y);
-        correct += correctCount(cache.A[L], Y);
-        this.update(grads, this.eta);
+        const step = trainStep(this, buffers, X, Y, this.eta);
+        sumSq += squaredSum(step.E[L]);
+        if (this.loss === "cross-entropy") objSum += this.objectiveOf(step.A[L], Y);
+        correct += countCorrect(step.A[L], Y);
       } else {
         const order = this.shuffle ? this.rng.permutation(m) : undefined;
         for (let start = 0; start < m; start += this.batchSize) {
           const end = Math.min(m, start + this.batchSize);
-          const idx = order?.slice(start, end);
           // the mini-batch: columns start..end−1 (of the shuffled order)
-          const Xb = idx ? X.selectCols(idx) : X.colSlice(start, end);
-          const Yb = idx ? Y.selectCols(idx) : Y.colSlice(start, end);
-          const cache = this.forwardUnchecked(Xb);
-          const grads = this.backward(cache, Yb);
-          sumSq += squaredSum(grads.E[L]);
-          if (this.loss === "cross-entropy") objSum += this.objectiveOf(cache.A[L], Yb);
-          correct += correctCount(cache.A[L], Yb);
+          const { Xb, Yb } = buffers.forWidth(end - start);
+          gatherColumns(X, Xb, start, order);
+          gatherColumns(Y, Yb, start, order);
           // W[l] := W[l] + (η / batch size)·ΔW[l]
-          this.update(grads, this.eta / (end - start));
+          const step = trainStep(this, buffers, Xb, Yb, this.eta / (end - start));
+          sumSq += squaredSum(step.E[L]);
+          if (this.loss === "cross-entropy") objSum += this.objectiveOf(step.A[L], Yb);
+          correct += countCorrect(step.A[L], Yb);
         }
       }
       const cost = this.loss === "sse" ? Math.sqrt(sumSq) : objSum / m;
@@ -483,8 +484,3 @@ export class NeuralNetwork {
   }
 }
 
-function squaredSum(M: Matrix): number {
-  let s = 0;
-  for (let k = 0; k < M.data.length; k++) s += M.data[k] * M.data[k];
-  return s;
-}
