@@ -7,7 +7,8 @@
 //   - the fallback text is gone, the DataFrame table is there, and the page raised no errors;
 //   - the same holds with the plotly.js output moved to the end of the notebook ("reordered") and with
 //     nbconvert's classic template; without plotly.js every figure shows its visible fallback text;
-//   - outputs inserted one by one into a live page, as Jupyter front ends do, draw in any order.
+//   - outputs inserted one by one into a live page, as Jupyter front ends do, draw in any order;
+//   - each plotly JSON object alone draws with Plotly.newPlot (the VS Code / JupyterLab-extension path).
 // Screenshots go to build/browser/*.png. Exit code 0 only if every check passed.
 //
 // Usage: node test/browser/run.mjs        (needs /usr/bin/python3 with nbclient/nbconvert, /usr/bin/chromium)
@@ -24,6 +25,7 @@ const fixture = join(root, "test", "fixtures", "display", "figures.ipynb");
 const python = process.env.MLP_PYTHON || "/usr/bin/python3";
 const browserPath = process.env.MLP_CHROMIUM || "/usr/bin/chromium";
 const MAX_NOTEBOOK_BYTES = 6 * 1024 * 1024;
+const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
 const failures = [];
 const check = (ok, msg) => {
@@ -239,12 +241,47 @@ async function checkDynamic() {
   }
 }
 
+// VS Code and JupyterLab's plotly extension draw the application/vnd.plotly.v1+json object themselves:
+// Plotly.newPlot(div, data, layout, config) on the stored JSON alone (no html, no scripts of ours).
+async function checkPlotlyJson() {
+  const name = "plotly-json-mime";
+  console.log(`\n[${name}] each figure drawn from its application/vnd.plotly.v1+json object alone`);
+  const nb = JSON.parse(readFileSync(join(outDir, "executed.ipynb"), "utf8"));
+  const figs = [];
+  for (const cell of nb.cells) for (const o of cell.outputs ?? []) if (o.data?.[PLOTLY_MIME]) figs.push(o.data[PLOTLY_MIME]);
+  const plotlyJs = readFileSync(join(root, "node_modules", "plotly.js-dist-min", "plotly.min.js"), "utf8");
+  const page = await browser.newPage();
+  const pageErrors = [];
+  page.on("pageerror", (e) => pageErrors.push(String(e)));
+  await page.route(/^https?:/, (route) => route.abort());
+  await page.setContent('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body></body></html>');
+  await page.addScriptTag({ content: plotlyJs });
+  const res = await page.evaluate(async (figs) => {
+    const out = [];
+    for (const f of figs) {
+      const div = document.createElement("div");
+      document.body.appendChild(div);
+      await window.Plotly.newPlot(div, f.data, f.layout, f.config);
+      out.push({ traces: div._fullData.length, svg: div.querySelectorAll("svg.main-svg").length });
+    }
+    return out;
+  }, figs);
+  check(res.length === manifest.figures.length, `${name}: ${res.length}/${manifest.figures.length} figures`);
+  res.forEach((r, k) =>
+    check(r.svg > 0 && r.traces === manifest.figures[k].traces, `${name}: figure ${k + 1} drew ${r.traces}/${manifest.figures[k].traces} traces`),
+  );
+  check(pageErrors.length === 0, `${name}: no page errors${pageErrors.length ? ": " + pageErrors.join(" | ") : ""}`);
+  await page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
+  await page.close();
+}
+
 try {
   await checkDrawn("executed", { screenshots: true });
   await checkDrawn("reordered", { screenshots: false });
   await checkDrawn("classic", { screenshots: false });
   await checkFallback("noplotly");
   await checkDynamic();
+  await checkPlotlyJson();
 } finally {
   await browser.close();
   rmSync(userDataDir, { recursive: true, force: true });
