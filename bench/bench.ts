@@ -1,22 +1,43 @@
-// `npm run bench`: the course's workloads timed in TypeScript (the readable module and the fast
-// kernel) and in numpy in the same run; medians, min–max, ratios; JSON in build/bench.json.
+// `npm run bench`: the course's workloads timed through the library's real API (NeuralNetwork.fit,
+// matmul) and in numpy in the same run; medians, min–max, ratios; JSON in build/bench.json.
 //
 //   npm run bench                      all workloads
 //   npm run bench -- --quick           fewer runs
 //   npm run bench -- --no-numpy        skip numpy
-//   npm run bench -- --slow-runs 3     runs of the readable module's MNIST loop (default 1: ~40 s each)
+//   npm run bench -- --no-kernel       skip the Jupyter kernel latency (e)
+//   npm run bench -- --slow-runs 3     runs of the readable forward/backward/update MNIST loop (default 1)
 //
 // Workloads: (a) one matmul 100×784 · 784×100; (b) XOR [2,4,1], 10,000 epochs, full batch, sigmoid,
 // course rule, η = 1; (c) MNIST-shaped [784,100,10], 600 steps of mini-batches of 100 on seeded
-// random data, η = 0.1, float64; (d) peak memory of (c), each variant in its own process.
-// These are measurements, not tests: nothing here asserts a speed.
+// random data, η = 0.1, float64; (d) peak memory of (c), each variant in its own process;
+// (e) kernel start + first import and a small cell's round trip through a Jupyter client
+// (bench/kernel_latency.py, Debian's /usr/bin/python3).
+// "fit" is NeuralNetwork.fit (src/train.ts: buffers reused, products through matmulF64); "readable
+// loop" is the same training written with net.forward / net.backward / net.update, as students read
+// it — both end with the same weights, bit for bit (printed). These are measurements, not tests:
+// nothing here asserts a speed.
 import { spawnSync } from "child_process";
-import { mkdirSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, writeFileSync } from "fs";
 import * as os from "os";
 import { resolve } from "path";
-import { NeuralNetwork, Matrix, matmul, xor } from "../src/index";
-import { matmulF64, matmulReference, matmulThreadStats, getMatmulThreads, MATMUL_THRESHOLDS } from "../src/kernels/index";
-import { trainFast } from "./fast-train";
+import { NeuralNetwork, NetworkOptions, Matrix, matmul, xor } from "../src/index";
+import { matmulF64, matmulReference, matmulThreadStats, getMatmulThreads, setMatmulThreads, MATMUL_THRESHOLDS } from "../src/kernels/index";
+
+/** The training fit does, written with the readable methods (full batch or batches in order, no shuffle). */
+function readableLoop(arch: number[], opts: NetworkOptions, X: Matrix, Y: Matrix, onEpoch?: () => void): NeuralNetwork {
+  const net = new NeuralNetwork(arch, opts);
+  const m = X.cols, k = opts.batchSize ?? m;
+  for (let epoch = 1; epoch <= net.epochs; epoch++) {
+    for (let start = 0; start < m; start += k) {
+      const end = Math.min(m, start + k);
+      const Xb = opts.batchSize === undefined ? X : X.colSlice(start, end);
+      const Yb = opts.batchSize === undefined ? Y : Y.colSlice(start, end);
+      net.update(net.backward(net.forward(Xb), Yb), opts.batchSize === undefined ? net.eta : net.eta / (end - start));
+    }
+    onEpoch?.();
+  }
+  return net;
+}
 
 const ROOT = resolve(__dirname, "..");
 const args = process.argv.slice(2);
@@ -79,21 +100,16 @@ function mnistChild(variant: string, runs: number): void {
     heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
   };
   let W1: Float64Array = new Float64Array(0);
+  const opts: NetworkOptions = { eta: 0.1, epochs: 10, batchSize: 100, randomSeed: 1, onEpoch: sample };
   let run: () => void;
-  if (variant === "module") {
+  if (variant === "readable") {
     run = () => {
-      const net = new NeuralNetwork([784, 100, 10], { eta: 0.1, epochs: 10, batchSize: 100, randomSeed: 1, onEpoch: sample });
-      net.fit(X, Y);
-      W1 = net.W[1].data;
+      W1 = readableLoop([784, 100, 10], opts, X, Y, sample).W[1].data;
     };
   } else {
-    const threads = variant === "fast2" ? 2 : 1;
+    if (variant === "fit1") setMatmulThreads(1);
     run = () => {
-      const init = new NeuralNetwork([784, 100, 10], { randomSeed: 1 });
-      W1 = init.W[1].data.slice();
-      const W2 = init.W[2].data.slice();
-      trainFast(W1, W2, X.data, Y.data, [784, 100, 10], MNIST_SAMPLES, { batch: 100, steps: 600, eta: 0.1, threads });
-      sample();
+      W1 = new NeuralNetwork([784, 100, 10], opts).fit(X, Y).W[1].data;
     };
   }
   const helpersBefore = matmulThreadStats().helperChunks;
@@ -233,8 +249,8 @@ function main(): void {
   const tRef = perCall(3, () => matmulReference(C, A, B, m, k, n));
   report("matmul", "reference kernel (i-k-j loops)", tRef, npMat, { gflops: gf(tRef) });
   const MA = new Matrix(m, k, A), MB = new Matrix(k, n, B);
-  const tMod = perCall(3, () => matmul(MA, MB));
-  report("matmul", "src/matrix.ts matmul (today)", tMod, npMat, { gflops: gf(tMod) });
+  const tMod = perCall(100, () => matmul(MA, MB));
+  report("matmul", "matmul(A, B) (src/matrix.ts)", tMod, npMat, { gflops: gf(tMod) });
   const t1 = perCall(200, () => matmulF64(C, A, B, m, k, n, { threads: 1 }));
   report("matmul", "fast, 1 thread", t1, npMat1, { gflops: gf(t1), note: "vs numpy on 1 BLAS thread" });
   const h0 = matmulThreadStats().helperChunks;
@@ -249,41 +265,40 @@ function main(): void {
   // (b) XOR [2,4,1], 10,000 epochs, full batch, η = 1
   console.log("\n(b) XOR [2,4,1], 10,000 epochs, full batch, sigmoid, course rule, η = 1");
   const { X: Xx, Y: Yx } = xor();
+  const xorOpts: NetworkOptions = { eta: 1, epochs: 10000, randomSeed: 1 };
   let netW1 = new Float64Array(0);
-  const tXorMod = timeRuns(runs, () => {
-    const net = new NeuralNetwork([2, 4, 1], { eta: 1, epochs: 10000, randomSeed: 1 }).fit(Xx, Yx);
-    netW1 = net.W[1].data;
+  new NeuralNetwork([2, 4, 1], xorOpts).fit(Xx, Yx); // warm-up (JIT)
+  const tXorFit = timeRuns(runs, () => {
+    netW1 = new NeuralNetwork([2, 4, 1], xorOpts).fit(Xx, Yx).W[1].data;
   });
-  report("xor", "NeuralNetwork.fit (src/network.ts)", tXorMod, numpy?.xor);
-  let fastW1 = new Float64Array(0);
-  const tXorFast = timeRuns(runs, () => {
-    const init = new NeuralNetwork([2, 4, 1], { randomSeed: 1 });
-    fastW1 = init.W[1].data.slice();
-    trainFast(fastW1, init.W[2].data.slice(), Xx.data, Yx.data, [2, 4, 1], 4, { steps: 10000, eta: 1 });
+  report("xor", "NeuralNetwork.fit", tXorFit, numpy?.xor, { note: "target <= 0.05× numpy" });
+  let loopW1 = new Float64Array(0);
+  const tXorLoop = timeRuns(runs, () => {
+    loopW1 = readableLoop([2, 4, 1], xorOpts, Xx, Yx).W[1].data;
   });
-  const xorDiff = maxAbsDiff(netW1, fastW1);
-  report("xor", "fast kernel + reused buffers", tXorFast, numpy?.xor, { note: `W1 differs from the module's by ${xorDiff}` });
+  report("xor", "readable forward/backward/update loop", tXorLoop, numpy?.xor, { note: `final W1 ${sameBits(netW1, loopW1) ? "identical to fit's, bit for bit" : `DIFFERS from fit's by ${maxAbsDiff(netW1, loopW1)}`}` });
 
   // (c) + (d) MNIST-shaped, each variant in its own process
   console.log(`\n(c) MNIST-shaped [784,100,10], 600 steps of batch 100 (random data, seeded), float64, η = 0.1`);
   const variants: Array<[string, string, number]> = [
-    ["module", "NeuralNetwork.fit (src/network.ts)", slowRuns],
-    ["fast1", "fast kernel, 1 thread", mnistRuns],
-    ["fast2", "fast kernel, 2 threads", mnistRuns],
+    ["fit", `NeuralNetwork.fit (${getMatmulThreads()} threads)`, mnistRuns],
+    ["fit1", "NeuralNetwork.fit, setMatmulThreads(1)", mnistRuns],
+    ["readable", "readable forward/backward/update loop", slowRuns],
   ];
   const memory: Record<string, unknown> = {};
   const heads: Record<string, number[]> = {};
   for (const [v, label, nRuns] of variants) {
     const c = runChild(v, nRuns);
     heads[v] = c.W1head;
-    const note = v === "fast2" ? `worker took ${c.helperChunks} chunks` : v === "module" ? `${nRuns} run${nRuns > 1 ? "s" : ""}` : undefined;
-    report("mnist", label, c.times, v === "fast1" ? numpy1?.mnist ?? numpy?.mnist : numpy?.mnist, { note });
+    const note = v === "fit" ? `worker took ${c.helperChunks} chunks; target <= 3× numpy, goal 1×` : v === "fit1" ? "vs numpy on 1 BLAS thread" : undefined;
+    report("mnist", label, c.times, v === "fit1" ? numpy1?.mnist ?? numpy?.mnist : numpy?.mnist, { note });
     memory[v] = { peakRss: c.maxRss, rssBeforeData: c.rssBefore, rssAfterData: c.rssData, heapPeak: c.heapPeak };
   }
+  if (numpy?.mnist) rows.push({ workload: "mnist", variant: "numpy", stats: stats(numpy.mnist) });
   if (numpy1?.mnist) rows.push({ workload: "mnist", variant: "numpy 1 thread", stats: stats(numpy1.mnist) });
-  console.log(`  (fast 1 thread is compared with numpy on 1 BLAS thread${numpy1 ? `: ${fmtTime(stats(numpy1.mnist!).median)}` : ""}; the others with numpy's default threads)`);
-  console.log(`  final W1[0..3] module ${heads.module.slice(0, 3).join(", ")}`);
-  console.log(`  final W1[0..3] fast   ${heads.fast2.slice(0, 3).join(", ")}  (max diff over W1[0..7]: ${maxAbsDiff(Float64Array.from(heads.module), Float64Array.from(heads.fast2))})`);
+  if (numpy?.mnist) console.log(`  numpy: ${fmtTime(stats(numpy.mnist).median)} (default BLAS threads)${numpy1?.mnist ? `, ${fmtTime(stats(numpy1.mnist).median)} (1 BLAS thread)` : ""}`);
+  const sameHeads = heads.fit.every((v, i) => Object.is(v, heads.readable[i]) && Object.is(v, heads.fit1[i]));
+  console.log(`  final W1[0..7] of fit, fit on 1 thread and the readable loop: ${sameHeads ? "identical, bit for bit" : `DIFFER: ${heads.fit.slice(0, 3)} / ${heads.fit1.slice(0, 3)} / ${heads.readable.slice(0, 3)}`}`);
 
   console.log("\n(d) peak memory of the MNIST run (each in its own process; data X 784×6000 = 38 MB)");
   for (const [v, label] of variants) {
@@ -291,6 +306,12 @@ function main(): void {
     console.log(`  ${label.padEnd(34)} peak RSS ${fmtMB(mm.peakRss)} (process start ${fmtMB(mm.rssBeforeData)}, after data ${fmtMB(mm.rssAfterData)}), peak V8 heap seen ${fmtMB(mm.heapPeak)}`);
   }
   if (numpy) console.log(`  ${"numpy (whole bench process)".padEnd(34)} peak RSS ${fmtMB(numpy.max_rss_bytes)}`);
+
+  let kernel: unknown = undefined;
+  if (!flag("--no-kernel")) {
+    console.log("\n(e) Jupyter kernel latency (bench/kernel_latency.py through jupyter_client, fresh kernels)");
+    kernel = kernelLatency(quick ? 1 : 3);
+  }
 
   const load1 = os.loadavg();
   console.log(`\nload average at end: ${load1.map((v) => v.toFixed(2)).join(", ")}`);
@@ -302,10 +323,40 @@ function main(): void {
     rows,
     memory,
     numpyPeakRss: numpy?.max_rss_bytes,
+    kernel,
   };
   mkdirSync(resolve(ROOT, "build"), { recursive: true });
   writeFileSync(resolve(ROOT, "build/bench.json"), JSON.stringify(out, null, 2) + "\n");
   console.log("wrote build/bench.json");
+}
+
+// Debian's /usr/bin/python3 has jupyter_client (the pyenv python3 on PATH has numpy but no Jupyter)
+function kernelLatency(runs: number): unknown {
+  const kernelJson = resolve(ROOT, "build/jupyter/kernels/mlp-course/kernel.json");
+  const python = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+  if (!existsSync(kernelJson)) {
+    console.log("  skipped: no kernelspec at build/jupyter/kernels/mlp-course (npm test or npm run kernel creates it)");
+    return { skipped: "no kernelspec" };
+  }
+  const r = spawnSync(python, [resolve(ROOT, "bench/kernel_latency.py"), "--runs", String(runs), "--json"], {
+    cwd: ROOT,
+    env: { ...process.env, JUPYTER_PATH: resolve(ROOT, "build/jupyter") },
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
+    timeout: 600_000,
+  });
+  if (r.status !== 0) {
+    const why = (r.stderr || String(r.error)).trim().split("\n").pop();
+    console.log(`  skipped: ${why}`);
+    return { skipped: why };
+  }
+  const lines = r.stdout.trim().split("\n");
+  for (const line of lines.slice(0, -1)) console.log(`  ${line}`);
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+function sameBits(x: Float64Array, y: Float64Array): boolean {
+  return x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
 }
 
 function maxAbsDiff(x: Float64Array, y: Float64Array): number {

@@ -1,12 +1,15 @@
-// Where matmulF64 should switch kernels: times the plain loops, the WebAssembly kernel on 1 thread
+// Where matmulF64 should switch kernels: times the reference loops, matmulF64's plain loops
+// (matmulSmall), the WebAssembly kernel on 1 thread
 // and on all threads for products of growing size (multiply-adds m·k·n), including the network's
 // own shapes. Run: node --import tsx bench/thresholds.ts. Pick MATMUL_THRESHOLDS (src/kernels/index.ts)
 // from the crossovers; the machine's load shows in the figures, so run it on an idle machine.
 import { matmulReference } from "../src/kernels/reference";
+import { matmulSmall } from "../src/kernels/index";
 import { matmulWasm, getMatmulThreads } from "../src/kernels/wasm";
+import * as os from "os";
 
 const shapes: Array<[number, number, number]> = [
-  [4, 2, 4], [2, 4, 4], [8, 8, 8], [10, 10, 10], [12, 12, 12], [16, 16, 16], [20, 20, 20], [10, 100, 10],
+  [4, 2, 4], [2, 4, 4], [4, 4, 4], [6, 6, 6], [5, 8, 8], [8, 8, 8], [10, 10, 10], [12, 12, 12], [16, 16, 16], [20, 20, 20], [10, 100, 10],
   [24, 24, 24], [32, 32, 32], [10, 100, 100], [100, 10, 100], [48, 48, 48], [64, 64, 64], [80, 80, 80],
   [100, 100, 100], [128, 128, 128], [100, 784, 100], [100, 100, 784],
 ];
@@ -28,13 +31,15 @@ function perCall(f: () => void): number {
   return times.sort((x, y) => x - y)[2] * 1e3; // µs
 }
 const threads = getMatmulThreads();
-console.log(`m·k·n        shape          plain µs   wasm-1 µs   wasm-${threads} µs`);
+console.log(`load average ${os.loadavg().map((v) => v.toFixed(2)).join(" ")}; median of 5 timings per cell`);
+console.log(`m·k·n        shape          reference µs  plain µs   wasm-1 µs   wasm-${threads} µs`);
 for (const [m, k, n] of shapes) {
   const a = Float64Array.from({ length: m * k }, (_, i) => Math.sin(i));
   const b = Float64Array.from({ length: k * n }, (_, i) => Math.cos(i));
   const c = new Float64Array(m * n);
-  const tp = perCall(() => matmulReference(c, a, b, m, k, n));
+  const tr = perCall(() => matmulReference(c, a, b, m, k, n));
+  const tp = perCall(() => matmulSmall(c, a, b, m, k, n, false, false));
   const t1 = perCall(() => matmulWasm(c, a, b, m, k, n, { threads: 1 }));
   const t2 = perCall(() => matmulWasm(c, a, b, m, k, n, { threads }));
-  console.log(`${String(m * k * n).padEnd(12)} ${`${m}×${k}·${k}×${n}`.padEnd(14)} ${tp.toFixed(1).padStart(9)} ${t1.toFixed(1).padStart(11)} ${t2.toFixed(1).padStart(11)}`);
+  console.log(`${String(m * k * n).padEnd(12)} ${`${m}×${k}·${k}×${n}`.padEnd(14)} ${tr.toFixed(1).padStart(12)} ${tp.toFixed(1).padStart(9)} ${t1.toFixed(1).padStart(11)} ${t2.toFixed(1).padStart(11)}`);
 }
