@@ -14,6 +14,11 @@ import { Activation, identity, relu, sigmoid, sigmoidScalar, softmax, tanh } fro
 import { matmulF64 } from "./kernels/index";
 import { Matrix } from "./matrix";
 
+// Module-level bindings of the two functions called in the inner loops: some module transforms
+// (tsx/esbuild) turn every use of an imported name into a getter call.
+const sigmoidOf = sigmoidScalar;
+const product = matmulF64;
+const NO_TRANS = {};
 const TRANS_A = { transA: true };
 const TRANS_B = { transB: true };
 
@@ -118,7 +123,7 @@ export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix,
   // forward: Z[l] = W[l]·A[l−1] (+ b[l]), A[l] = g(Z[l])
   for (let l = 1; l <= L; l++) {
     const Zl = Z[l].data;
-    matmulF64(Zl, net.W[l].data, A[l - 1].data, arch[l], arch[l - 1], w);
+    product(Zl, net.W[l].data, A[l - 1].data, arch[l], arch[l - 1], w, NO_TRANS);
     if (net.bias) {
       const b = net.b[l].data;
       for (let i = 0; i < arch[l]; i++) {
@@ -139,7 +144,7 @@ export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix,
   for (let l = L; l >= 1; l--) {
     if (l < L) {
       // hidden error: "lecture" E[l] = W[l+1]ᵀ·E[l+1];  "exact" E[l] = W[l+1]ᵀ·dZ[l+1]
-      matmulF64(E[l].data, net.W[l + 1].data, (exact ? dZ[l + 1] : E[l + 1]).data, arch[l], arch[l + 1], w, TRANS_A);
+      product(E[l].data, net.W[l + 1].data, (exact ? dZ[l + 1] : E[l + 1]).data, arch[l], arch[l + 1], w, TRANS_A);
     }
     if (l === L && crossEntropy) {
       // cross-entropy with sigmoid/softmax output: dZ[L] = E[L]
@@ -149,7 +154,7 @@ export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix,
       derivativeInto(net.activationOf(l), E[l], Z[l], A[l], dZ[l]);
     }
     // dW[l] = dZ[l]·A[l−1]ᵀ
-    matmulF64(dW[l].data, dZ[l].data, A[l - 1].data, arch[l], w, arch[l - 1], TRANS_B);
+    product(dW[l].data, dZ[l].data, A[l - 1].data, arch[l], w, arch[l - 1], TRANS_B);
     // db[l] = dZ[l] summed over the samples
     if (net.bias) {
       const d = dZ[l].data, o = db[l].data;
@@ -180,7 +185,7 @@ function activateInto(g: Activation, Zm: Matrix, Am: Matrix): void {
   const z = Zm.data, a = Am.data, n = z.length;
   switch (actCode(g)) {
     case Act.Sigmoid:
-      for (let k = 0; k < n; k++) a[k] = sigmoidScalar(z[k]);
+      for (let k = 0; k < n; k++) a[k] = sigmoidOf(z[k]);
       return;
     case Act.Tanh:
       for (let k = 0; k < n; k++) a[k] = Math.tanh(z[k]);

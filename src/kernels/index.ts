@@ -40,7 +40,7 @@ export function matmulF64(
   m: number,
   k: number,
   n: number,
-  opts: MatmulF64Options = {},
+  opts: MatmulF64Options = NO_OPTIONS,
 ): Float64Array {
   checkMatmulArgs("matmulF64", out, a, b, m, k, n, opts);
   if (m === 0 || n === 0) return out;
@@ -56,6 +56,7 @@ export function matmulF64(
   return matmulReference(out, a, b, m, k, n, ref);
 }
 
+const NO_OPTIONS: MatmulF64Options = {};
 const ONE_THREAD: ReadonlyArray<ReadonlyArray<MatmulF64Options>> = [
   [{ threads: 1 }, { transB: true, threads: 1 }],
   [{ transA: true, threads: 1 }, { transA: true, transB: true, threads: 1 }],
@@ -66,8 +67,9 @@ const ONE_THREAD: ReadonlyArray<ReadonlyArray<MatmulF64Options>> = [
  * summed from 0 in the order p = 0, 1, …, k−1 — the reference kernel's operations in the reference's
  * order, so the same bits — with the transposes decided once outside the loops (the course's XOR
  * products are called 50,000 times per 10,000-epoch fit). Sizes are already checked and k >= 1.
+ * Exported for bench/thresholds.ts. Example: `matmulSmall(out, a, b, 4, 2, 4, false, false)`.
  */
-function matmulSmall(
+export function matmulSmall(
   out: Float64Array,
   a: Float64Array,
   b: Float64Array,
