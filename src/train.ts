@@ -11,16 +11,25 @@
 // Students read forward/backward/update in network.ts; this file is the engine room.
 import type { NeuralNetwork } from "./network";
 import { Activation, identity, relu, sigmoid, sigmoidScalar, softmax, tanh } from "./activations";
-import { matmulF64 } from "./kernels/index";
+import { MATMUL_THRESHOLDS, matmulF64, matmulSmall } from "./kernels/index";
 import { Matrix } from "./matrix";
 
 // Module-level bindings of the two functions called in the inner loops: some module transforms
 // (tsx/esbuild) turn every use of an imported name into a getter call.
 const sigmoidOf = sigmoidScalar;
-const product = matmulF64;
+const fastProduct = matmulF64;
+const plainProduct = matmulSmall;
 const NO_TRANS = {};
 const TRANS_A = { transA: true };
 const TRANS_B = { transB: true };
+
+// out = op(a)·op(b) through matmulF64; tiny products (the XOR net's, called 50,000 times per fit) go
+// straight to its plain loops, skipping its argument checks: every size here comes from the
+// buffers and from W[l], whose shapes trainStep has checked.
+function product(out: Float64Array, a: Float64Array, b: Float64Array, m: number, k: number, n: number, transA: boolean, transB: boolean): void {
+  if (m * k * n < MATMUL_THRESHOLDS.wasm && k > 0) plainProduct(out, a, b, m, k, n, transA, transB);
+  else fastProduct(out, a, b, m, k, n, transA ? TRANS_A : transB ? TRANS_B : NO_TRANS);
+}
 
 // Activations with an in-place path here; any other Activation object falls back to its g / gPrime.
 const Act = { Sigmoid: 0, Tanh: 1, Relu: 2, Identity: 3, Softmax: 4, Other: 5 } as const;
@@ -119,11 +128,17 @@ export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix,
   const { Z, A, E, dZ } = wb;
   const { dW, db } = bufs;
   A[0] = A0;
+  for (let l = 1; l <= L; l++) {
+    const Wl = net.W[l];
+    if (Wl.rows !== arch[l] || Wl.cols !== arch[l - 1] || Wl.data.length !== arch[l] * arch[l - 1]) {
+      throw new Error(`fit: W${l} is (${Wl.rows}×${Wl.cols}) but netArch [${arch}] needs (${arch[l]}×${arch[l - 1]})`);
+    }
+  }
 
   // forward: Z[l] = W[l]·A[l−1] (+ b[l]), A[l] = g(Z[l])
   for (let l = 1; l <= L; l++) {
     const Zl = Z[l].data;
-    product(Zl, net.W[l].data, A[l - 1].data, arch[l], arch[l - 1], w, NO_TRANS);
+    product(Zl, net.W[l].data, A[l - 1].data, arch[l], arch[l - 1], w, false, false);
     if (net.bias) {
       const b = net.b[l].data;
       for (let i = 0; i < arch[l]; i++) {
@@ -144,7 +159,7 @@ export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix,
   for (let l = L; l >= 1; l--) {
     if (l < L) {
       // hidden error: "lecture" E[l] = W[l+1]ᵀ·E[l+1];  "exact" E[l] = W[l+1]ᵀ·dZ[l+1]
-      product(E[l].data, net.W[l + 1].data, (exact ? dZ[l + 1] : E[l + 1]).data, arch[l], arch[l + 1], w, TRANS_A);
+      product(E[l].data, net.W[l + 1].data, (exact ? dZ[l + 1] : E[l + 1]).data, arch[l], arch[l + 1], w, true, false);
     }
     if (l === L && crossEntropy) {
       // cross-entropy with sigmoid/softmax output: dZ[L] = E[L]
@@ -154,7 +169,7 @@ export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix,
       derivativeInto(net.activationOf(l), E[l], Z[l], A[l], dZ[l]);
     }
     // dW[l] = dZ[l]·A[l−1]ᵀ
-    product(dW[l].data, dZ[l].data, A[l - 1].data, arch[l], w, arch[l - 1], TRANS_B);
+    product(dW[l].data, dZ[l].data, A[l - 1].data, arch[l], w, arch[l - 1], false, true);
     // db[l] = dZ[l] summed over the samples
     if (net.bias) {
       const d = dZ[l].data, o = db[l].data;
