@@ -20,6 +20,49 @@ if (!configPath) {
 }
 process.env.MLP_NOTEBOOK_DIR = process.cwd();
 process.chdir(root);
+
 // Our own pinned tslab, never a global one.
-const { startKernel } = require(path.join(root, "node_modules", "tslab", "dist", "main.js"));
+const tslabDist = path.join(root, "node_modules", "tslab", "dist");
+patchTslab(tslabDist);
+const { startKernel } = require(path.join(tslabDist, "main.js"));
 startKernel({ configPath, enableFindLocal: false });
+
+/**
+ * Two fixes to tslab 1.0.22 (frozen upstream) so that editing src/ while a notebook is open works:
+ *
+ * 1. tslab caches each imported module and re-evaluates only the files that changed. A notebook
+ *    imports src/index.ts, which re-exports the other files, so an edit to src/network.ts was
+ *    re-compiled but src/index still handed out the old module. Here, whenever any imported file
+ *    changed, every imported file is handed back to tslab as changed, so the next import
+ *    re-evaluates the whole src/ graph (and nothing is re-evaluated when nothing changed).
+ *
+ * 2. tslab's compiler host allows only one pending rebuild timer. TypeScript also starts a second
+ *    kind of timer when a watched *directory* changes (a file created, deleted or replaced by an
+ *    editor's atomic save or `git checkout`); tslab then throws "Unexpected pending rebuildTimer"
+ *    on every later cell until the kernel restarts. Directory watching only serves to retry
+ *    imports that failed earlier, so it is turned off: edits to existing files are still seen
+ *    (file watchers), and a new file under src/ is picked up by restarting the kernel.
+ */
+function patchTslab(dist) {
+  const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [dist] }));
+  ts.sys.watchDirectory = () => ({ close() {} });
+
+  const converter = require(path.join(dist, "converter.js"));
+  const createConverter = converter.createConverter;
+  converter.createConverter = function (options) {
+    const conv = createConverter(options);
+    const convert = conv.convert;
+    const known = new Map(); // emitted path -> compiled JS of every imported file so far
+    conv.convert = function (prevDecl, src) {
+      const result = convert.call(this, prevDecl, src);
+      if (result && result.sideOutputs && result.sideOutputs.length > 0) {
+        for (const out of result.sideOutputs) known.set(out.path, out.data);
+        result.sideOutputs = Array.from(known, ([p, data]) => ({ path: p, data })).sort((a, b) =>
+          a.path.localeCompare(b.path),
+        );
+      }
+      return result;
+    };
+    return conv;
+  };
+}
