@@ -7,3 +7,4 @@ export * from "./gradcheck";
 export * from "./data";
 export * from "./plot";
 export * from "./display";
+export * from "./check";
