@@ -18,10 +18,13 @@ export type { MatmulF64Options } from "./wasm";
 
 /**
  * Size thresholds of matmulF64, in multiply-adds (m·k·n), from `node --import tsx bench/thresholds.ts`
- * on a 2-vCPU AMD EPYC with Node 20: below `wasm` the plain loops win (the course's XOR products,
- * 32 multiply-adds: 0.3 µs plain vs 0.7 µs through WebAssembly; 8×8·8×8: 3.4 vs 1.4 µs);
- * from `threads` on, waking the worker threads pays (measured on a busy machine: to be re-measured
- * idle; 10×100·100×100 = 100,000 stays on one thread, 100×784·784×100 uses all).
+ * on a 2-vCPU AMD EPYC with Node 20 (load average ~2 from other jobs; medians of 5):
+ * - wasm: below it the plain loops win (4×2·2×4, 32 multiply-adds: 0.05 µs plain vs 0.2 µs through
+ *   WebAssembly, whose per-call copies and packing dominate); 8×8·8×8 (512): 0.9 vs 0.4 µs.
+ * - threads: a second thread loses up to 64³ = 262,144 (50 µs on 1 thread, 61 µs on 2: waking the
+ *   worker costs more than it saves) and wins from 80³ = 512,000 (94 vs 81 µs); 100×784·784×100:
+ *   1.45 ms vs 0.94 ms, 100×100·100×784: 1.37 vs 0.85 ms. So two threads do pay on this 2-vCPU
+ *   machine for the MNIST-sized products; the network's small products (100,000) stay on one.
  */
 export const MATMUL_THRESHOLDS = { wasm: 512, threads: 400_000 };
 
