@@ -172,12 +172,18 @@ export function lossCurve(runs: readonly LossRun[] | readonly number[], opts: Lo
       line: { color: PLOT_COLORS[k % PLOT_COLORS.length], width: 2 },
     };
   });
+  // Epochs are whole numbers: with only a few, tick every epoch (Plotly would put ticks at 1.5, 2.5, …).
+  const epochs = Math.max(...list.map((r) => r.cost.length));
   return {
     data,
     layout: baseLayout(opts.title, {
       height: opts.height ?? 360,
       showlegend: list.length > 1,
-      xaxis: { title: axisTitle(opts.xTitle ?? t(opts.lang, "에폭 (epoch)", "epoch")), zeroline: false },
+      xaxis: {
+        title: axisTitle(opts.xTitle ?? t(opts.lang, "에폭 (epoch)", "epoch")),
+        zeroline: false,
+        ...(epochs <= 12 ? { dtick: 1 } : {}),
+      },
       yaxis: {
         title: axisTitle(opts.yTitle ?? t(opts.lang, "비용 (cost)", "cost")),
         type: opts.logY ? "log" : "linear",

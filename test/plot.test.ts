@@ -62,6 +62,14 @@ test("lossCurve: one scatter line per run, epochs 1..n on x, Korean titles by de
   assert.throws(() => lossCurve([]), /lossCurve: no runs/);
 });
 
+test("lossCurve: a few epochs get one tick per epoch, many are left to Plotly", () => {
+  const dtick = (n: number) => (lossCurve(Array.from({ length: n }, (_, i) => 1 / (i + 1))).layout.xaxis as { dtick?: number }).dtick;
+  assert.equal(dtick(5), 1);
+  assert.equal(dtick(12), 1);
+  assert.equal(dtick(13), undefined);
+  assert.equal(dtick(1000), undefined);
+});
+
 test("lossCurve: a 10,000-epoch run is drawn with <= 500 points keeping first, last, min and max", () => {
   const rnd = lcg(7);
   const cost = Array.from({ length: 10000 }, (_, e) => 1 / (1 + e / 100) + 0.01 * rnd());
