@@ -266,13 +266,13 @@ function main(): void {
   console.log("\n(b) XOR [2,4,1], 10,000 epochs, full batch, sigmoid, course rule, η = 1");
   const { X: Xx, Y: Yx } = xor();
   const xorOpts: NetworkOptions = { eta: 1, epochs: 10000, randomSeed: 1 };
-  let netW1 = new Float64Array(0);
+  let netW1: Float64Array = new Float64Array(0);
   new NeuralNetwork([2, 4, 1], xorOpts).fit(Xx, Yx); // warm-up (JIT)
   const tXorFit = timeRuns(runs, () => {
     netW1 = new NeuralNetwork([2, 4, 1], xorOpts).fit(Xx, Yx).W[1].data;
   });
   report("xor", "NeuralNetwork.fit", tXorFit, numpy?.xor, { note: "target <= 0.05× numpy" });
-  let loopW1 = new Float64Array(0);
+  let loopW1: Float64Array = new Float64Array(0);
   const tXorLoop = timeRuns(runs, () => {
     loopW1 = readableLoop([2, 4, 1], xorOpts, Xx, Yx).W[1].data;
   });

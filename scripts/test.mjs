@@ -1,5 +1,5 @@
 // `npm test`: everything CI checks, in order, with each step's time and a closing count.
-//   1. strict type-check of src/, test/, homework/ (tsc --noEmit)
+//   1. strict type-check of src/, test/, homework/, bench/ (tsc --noEmit), also with tslab's TypeScript 5.0
 //   2. unit tests (Node's test runner + tsx), including the runner, homework and plot tests
 //   3. committed notebooks carry no outputs
 //   4. every notebook under notebooks/ and homework/ executes in a fresh project kernel
@@ -58,8 +58,13 @@ async function run(name, cmd, args, parse) {
 }
 
 const notebooks = projectNotebooks();
+// Two compilers: the project's TypeScript (strict), and the TypeScript 5.0 that tslab compiles src/
+// with in the kernel, so nothing in src/ depends on a newer compiler. (node_modules/.bin/tsc may be
+// either one: tslab and typescript both declare it.)
 const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+const tslabTsc = join(ROOT, "node_modules", "@tslab", "typescript-for-tslab", "bin", "tsc");
 await run("type-check (tsc --noEmit, strict)", process.execPath, [tsc, "--noEmit", "-p", "."]);
+await run("type-check with tslab's TypeScript 5.0", process.execPath, [tslabTsc, "--noEmit", "-p", "."]);
 await run("unit tests", process.execPath, [join(ROOT, "scripts", "unit.mjs")], (out) => ({
   passed: count(out, /^ℹ pass (\d+)$/m) ?? 0,
   failed: count(out, /^ℹ fail (\d+)$/m) ?? 0,
