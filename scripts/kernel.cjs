@@ -28,7 +28,8 @@ const { startKernel } = require(path.join(tslabDist, "main.js"));
 startKernel({ configPath, enableFindLocal: false });
 
 /**
- * Two fixes to tslab 1.0.22 (frozen upstream) so that editing src/ while a notebook is open works:
+ * Fixes to tslab 1.0.22 (frozen upstream). First, output: see serializeZmqSends. Then two so that
+ * editing src/ while a notebook is open works:
  *
  * 1. tslab caches each imported module and re-evaluates only the files that changed. A notebook
  *    imports src/index.ts, which re-exports the other files, so an edit to src/network.ts was
@@ -44,6 +45,7 @@ startKernel({ configPath, enableFindLocal: false });
  *    (file watchers), and a new file under src/ is picked up by restarting the kernel.
  */
 function patchTslab(dist) {
+  serializeZmqSends(require(require.resolve("zeromq", { paths: [dist] })));
   const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [dist] }));
   ts.sys.watchDirectory = () => ({ close() {} });
 
@@ -65,4 +67,43 @@ function patchTslab(dist) {
     };
     return conv;
   };
+}
+
+/**
+ * tslab sends every message (each console.log line, each status) with `socket.send()` without
+ * waiting for the previous one. zeromq 6 allows one send in flight per socket: after a few hundred
+ * immediate sends it defers one to let the event loop breathe, and a send issued meanwhile fails
+ * ("Socket is busy writing"). A cell that printed 1,000 lines lost most of them and the kernel
+ * never reported idle again. Here each socket's sends are queued behind the one in flight, in order.
+ */
+function serializeZmqSends(zmq) {
+  // iopub: keep up to 10,000 messages for a slow front end instead of ZeroMQ's default 1,000
+  // (beyond the limit a publisher drops messages silently).
+  const Publisher = zmq.Publisher;
+  class RoomyPublisher extends Publisher {
+    constructor(options) {
+      super({ sendHighWaterMark: 10000, ...options });
+    }
+  }
+  Object.defineProperty(zmq, "Publisher", { configurable: true, enumerable: true, writable: true, value: RoomyPublisher });
+
+  const proto = zmq.Socket.prototype;
+  const send = proto.send;
+  const tails = new WeakMap(); // socket -> promise of its last queued send
+  // The native method is read-only but configurable.
+  Object.defineProperty(proto, "send", { configurable: true, writable: false, value: queuedSend });
+  function queuedSend(...args) {
+    const prev = tails.get(this);
+    const start = () => send.apply(this, args);
+    const p = prev ? prev.then(start) : new Promise((resolve) => resolve(start()));
+    const tail = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    tails.set(this, tail);
+    tail.then(() => {
+      if (tails.get(this) === tail) tails.delete(this);
+    });
+    return p;
+  }
 }

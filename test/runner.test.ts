@@ -95,11 +95,27 @@ test("committed notebooks with outputs or execution counts are rejected", () => 
   assert.match(r.stdout, /^clean-notebooks: 1 passed, 1 failed$/m);
 });
 
-test("editing src/ and re-running the import cell picks the change up, also after atomic saves", () => {
-  const python = spawnSync(process.execPath, ["-e", 'import("./scripts/jupyter.mjs").then(m => console.log(m.ensureJupyter({install: false})))'], {
+function jupyterPython(): string {
+  return spawnSync(process.execPath, ["-e", 'import("./scripts/jupyter.mjs").then(m => console.log(m.ensureJupyter({install: false})))'], {
     cwd: ROOT,
     encoding: "utf8",
   }).stdout.trim();
+}
+
+test("a cell printing 3,000 lines delivers every line and the kernel goes idle", () => {
+  // tslab sent messages without waiting; zeromq 6 rejects a send while one is in flight, so most
+  // lines were lost and the kernel never went idle. scripts/kernel.cjs queues the sends.
+  const env = { ...process.env, JUPYTER_PATH: join(ROOT, "build", "jupyter") };
+  spawnSync(process.execPath, ["-e", 'import("./scripts/jupyter.mjs").then(m => m.buildEnv())'], { cwd: ROOT });
+  const r = spawnSync(jupyterPython(), [`${FIX}/flood_check.py`, "mlp-course"], { cwd: ROOT, encoding: "utf8", env });
+  assert.equal(r.status, 0, r.stderr);
+  const res = JSON.parse(r.stdout.trim().split("\n").pop()!);
+  assert.deepEqual(res["100"], { lines: 100, idle: true });
+  assert.deepEqual(res["3000"], { lines: 3000, idle: true });
+});
+
+test("editing src/ and re-running the import cell picks the change up, also after atomic saves", () => {
+  const python = jupyterPython();
   const r = spawnSync(python, [`${FIX}/reload_check.py`, ROOT, process.execPath], { cwd: ROOT, encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   const res = JSON.parse(r.stdout.trim().split("\n").pop()!);
