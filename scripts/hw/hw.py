@@ -441,6 +441,9 @@ def cell_text(cell, stream=None):
     return "".join(parts)
 
 
+TIMEOUT_REPLY = {"ename": "MlpHwCellTimeout", "evalue": "cell timed out; the grader interrupted the kernel", "traceback": []}
+
+
 def execute(nb, roles, limits, log_path):
     """Runs the grading notebook. Returns dict(status, cells=[{role, status, seconds}], flags)."""
     info = {"status": "completed", "cells": [], "flags": []}
@@ -448,15 +451,24 @@ def execute(nb, roles, limits, log_path):
     try:
         kernel = write_kernelspec(jdir, limits, log_path)
         os.environ["JUPYTER_PATH"] = jdir + os.pathsep + os.environ.get("JUPYTER_PATH", "")
+        # On a timeout nbclient interrupts the kernel itself and keeps reading the cell's output until
+        # the kernel is idle. (With interrupt_on_timeout=False it raised at once and left its output
+        # reader for the timed-out cell running: that reader then swallowed every other message of the
+        # following cells, so probe lines went missing at random.)
         client = CappedClient(
             nb, kernel_name=kernel, timeout=int(limits["cell_timeout"]), startup_timeout=int(limits["startup_timeout"]),
-            allow_errors=True, interrupt_on_timeout=False, record_timing=False,
+            allow_errors=True, interrupt_on_timeout=True, error_on_timeout=TIMEOUT_REPLY, record_timing=False,
             resources={"metadata": {"path": ROOT}},
         )
         client.hw_init(limits["cell_output_mb"] * 1048576, limits["total_output_mb"] * 1048576)
         replies = {}
-        client.on_cell_executed = lambda cell, cell_index, execute_reply: replies.__setitem__(
-            cell_index, execute_reply.get("content", {}).get("status"))
+
+        def on_executed(cell, cell_index, execute_reply):
+            content = execute_reply.get("content", {})
+            timed_out = content.get("ename") == TIMEOUT_REPLY["ename"]
+            replies[cell_index] = "timeout" if timed_out else content.get("status")
+
+        client.on_cell_executed = on_executed
         start = time.monotonic()
         deadline = start + limits["notebook_timeout"]
         prev_timed_out = False
@@ -502,8 +514,7 @@ def execute(nb, roles, limits, log_path):
                         info["status"] = "kernel-unresponsive"
                         break
                     prev_timed_out = True
-                    client.hw_interrupt()
-                    time.sleep(1.0)
+                    time.sleep(0.3)  # nbclient interrupted the kernel; tslab drops requests for 200 ms after
                     cell.outputs.append(nbformat.v4.new_output("stream", name="stderr", text="\n[grader: cell timed out after %g s; interrupted]\n" % client.timeout))
                     if "cell-timeout" not in info["flags"]:
                         info["flags"].append("cell-timeout")
