@@ -2,8 +2,6 @@
 // They print ✓ lines and throw on a failure, with the expected vs actual shape or the largest error.
 // These checks only help the student: grades come from the grader's probes (scripts/hw/), computed
 // outside the kernel, never from what these functions print.
-// Imports src/matrix directly (not src/index): each file tslab type-checks costs kernel start-up time,
-// and a grader starts one kernel per submission.
 import { Matrix } from "../../src/matrix";
 
 function shapeOf(M: unknown): string {
@@ -36,14 +34,4 @@ export function checkClose(name: string, actual: Matrix, expected: Matrix, tol: 
 export function checkThat(what: string, value: number, ok: (v: number) => boolean): void {
   if (!ok(value)) throw new Error(`✗ ${what}: 실제 값 ${value}`);
   console.log(`✓ ${what}: ${value}`);
-}
-
-/**
- * Relative error ‖A − B‖ / (‖A‖ + ‖B‖) (Frobenius norm), as src/gradcheck's relativeError.
- * Example: `relativeError(numerical, analytic) < 1e-7`
- */
-export function relativeError(A: Matrix, B: Matrix): number {
-  const norm = (M: Matrix) => Math.sqrt(M.mul(M).sum());
-  const d = norm(A) + norm(B);
-  return d === 0 ? 0 : norm(A.sub(B)) / d;
 }
