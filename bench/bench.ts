@@ -20,7 +20,7 @@ import { spawnSync } from "child_process";
 import { existsSync, mkdirSync, writeFileSync } from "fs";
 import * as os from "os";
 import { resolve } from "path";
-import { NeuralNetwork, NetworkOptions, Matrix, matmul, xor } from "../src/index";
+import { NeuralNetwork, NetworkOptions, Matrix, Random, matmul, xor } from "../src/index";
 import { matmulF64, matmulReference, matmulThreadStats, getMatmulThreads, setMatmulThreads, MATMUL_THRESHOLDS } from "../src/kernels/index";
 
 /** The training fit does, written with the readable methods (full batch or batches in order, no shuffle). */
@@ -69,16 +69,10 @@ function timeRuns(runs: number, f: () => void): number[] {
   return t;
 }
 
-// ---- seeded data (mulberry32; the weights come from the library's numpy-compatible generator) ----
+// ---- seeded data (the library's Random: mulberry32 for data, numpy-compatible for the weights) ----
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Random(seed, "mulberry32");
+  return () => r.random();
 }
 const MNIST_SAMPLES = 6000; // 10 epochs of 60 batches = 600 steps
 function mnistData(): { X: Matrix; Y: Matrix } {

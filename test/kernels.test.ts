@@ -7,19 +7,14 @@ import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { matmulF64, matmulReference, wasmAvailable, MATMUL_THRESHOLDS } from "../src/kernels/index";
 import { matmulWasm, matmulThreadStats, MR, NR } from "../src/kernels/wasm";
+import { Random } from "../src/random";
 
 const root = resolve(__dirname, "..");
 
-// mulberry32: a small seeded generator for test data (never Math.random)
+// seeded test data from the library's small generator (never Math.random)
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Random(seed, "mulberry32");
+  return () => r.random();
 }
 const randomArray = (n: number, r: () => number) => Float64Array.from({ length: n }, () => 2 * r() - 1);
 
