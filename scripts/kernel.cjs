@@ -5,7 +5,7 @@
 // `rootDir` = the kernel's working directory. Jupyter starts kernels in the
 // notebook's folder, so `notebooks/x.ipynb` could not import `../src`.
 // This launcher moves the kernel to the repository root before tslab starts:
-// every notebook, wherever it lives, then imports the library as `./src`.
+// every notebook, wherever it lives, then imports the library as `./src/index`.
 // The folder Jupyter chose is kept in MLP_NOTEBOOK_DIR.
 "use strict";
 const path = require("path");
@@ -33,9 +33,11 @@ startKernel({ configPath, enableFindLocal: false });
  *
  * 1. tslab caches each imported module and re-evaluates only the files that changed. A notebook
  *    imports src/index.ts, which re-exports the other files, so an edit to src/network.ts was
- *    re-compiled but src/index still handed out the old module. Here, whenever any imported file
- *    changed, every imported file is handed back to tslab as changed, so the next import
- *    re-evaluates the whole src/ graph (and nothing is re-evaluated when nothing changed).
+ *    re-compiled but src/index still handed out the old module. Here the changed files and every
+ *    file that imports them, directly or not, are handed back to tslab as changed, so the next
+ *    import re-evaluates them. Files that import nothing changed keep their module (a Matrix made
+ *    before an edit to network.ts is still a Matrix after it); nothing is re-evaluated when
+ *    nothing changed.
  *
  * 2. tslab's compiler host allows only one pending rebuild timer. TypeScript also starts a second
  *    kind of timer when a watched *directory* changes (a file created, deleted or replaced by an
@@ -58,8 +60,13 @@ function patchTslab(dist) {
     conv.convert = function (prevDecl, src) {
       const result = convert.call(this, prevDecl, src);
       if (result && result.sideOutputs && result.sideOutputs.length > 0) {
-        for (const out of result.sideOutputs) known.set(out.path, out.data);
-        result.sideOutputs = Array.from(known, ([p, data]) => ({ path: p, data })).sort((a, b) =>
+        const changed = new Set();
+        for (const out of result.sideOutputs) {
+          known.set(out.path, out.data);
+          changed.add(out.path);
+        }
+        const stale = withImporters(known, changed);
+        result.sideOutputs = Array.from(stale, (p) => ({ path: p, data: known.get(p) })).sort((a, b) =>
           a.path.localeCompare(b.path),
         );
       }
@@ -67,6 +74,34 @@ function patchTslab(dist) {
     };
     return conv;
   };
+}
+
+/** The changed paths plus every known module that requires one of them, directly or through others. */
+function withImporters(known, changed) {
+  const stale = new Set(changed);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [file, js] of known) {
+      if (stale.has(file)) continue;
+      if (relativeRequires(file, js).some((dep) => stale.has(dep))) {
+        stale.add(file);
+        grew = true;
+      }
+    }
+  }
+  return stale;
+}
+
+/** Paths of the `require("./x")` / `require("../x")` calls in a compiled module, as tslab keys them. */
+function relativeRequires(file, js) {
+  const deps = [];
+  for (const m of js.matchAll(/require\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g)) {
+    let dep = path.posix.join(path.posix.dirname(file.split(path.sep).join("/")), m[1]);
+    if (path.posix.extname(dep) === "") dep += ".js";
+    deps.push(dep);
+  }
+  return deps;
 }
 
 /**

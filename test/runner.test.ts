@@ -120,8 +120,10 @@ test("editing src/ and re-running the import cell picks the change up, also afte
   assert.equal(r.status, 0, r.stderr);
   const res = JSON.parse(r.stdout.trim().split("\n").pop()!);
   assert.deepEqual(res.first, ["ok", "11"]);
-  // b.ts changed, index.ts did not: the whole imported graph is re-evaluated.
+  // b.ts changed, index.ts did not: b.ts and its importer index.ts are re-evaluated …
   assert.deepEqual(res.indirect, ["ok", "21"]);
+  // … while k.ts, untouched, keeps its module: an object made before is still a K.
+  assert.deepEqual(res.same_class, ["ok", "true"]);
   // files created/deleted in src/ and a.ts replaced by rename: no "Unexpected pending rebuildTimer".
   assert.deepEqual(res.after_churn, ["ok", "22"]);
   assert.deepEqual(res.again, ["ok", "22"]);
