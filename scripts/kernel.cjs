@@ -24,12 +24,43 @@ process.chdir(root);
 // Our own pinned tslab, never a global one.
 const tslabDist = path.join(root, "node_modules", "tslab", "dist");
 patchTslab(tslabDist);
-const { startKernel } = require(path.join(tslabDist, "main.js"));
-startKernel({ configPath, enableFindLocal: false });
+startKernel(tslabDist, configPath);
+
+/**
+ * tslab's startKernel (dist/main.js) in a different order: the sockets are bound first, then the
+ * TypeScript compiler is built (~0.8 s). Jupyter clients connect and send kernel_info meanwhile;
+ * ZeroMQ's I/O thread accepts and queues them, so the first reply goes out as soon as the compiler
+ * is ready. tslab builds the compiler before binding, which left clients retrying against a port
+ * that was not open yet (about 0.3 s more before "kernel ready").
+ */
+function startKernel(dist, configPath) {
+  const { createConverter } = require(path.join(dist, "converter.js"));
+  const { createExecutor } = require(path.join(dist, "executor.js"));
+  const { ZmqServer, JupyterHandlerImpl } = require(path.join(dist, "jupyter.js"));
+  const converters = {
+    get node() {
+      return (this._node ??= createConverter({ isJS: false, isBrowser: false }));
+    },
+    get browser() {
+      return (this._browser ??= createConverter({ isJS: false, isBrowser: true }));
+    },
+    close() {
+      this._node?.close();
+      this._browser?.close();
+    },
+  };
+  const executor = createExecutor(process.cwd(), converters, { log: console.log, error: console.error });
+  const server = new ZmqServer(new JupyterHandlerImpl(executor, false), configPath);
+  process.on("SIGINT", () => executor.interrupt());
+  process.on("uncaughtException", (err) => console.error("UncaughtException:", err));
+  process.on("unhandledRejection", (reason) => console.error("UnhandledPromiseRejection:", reason));
+  // runs before any message is handled: messages are events, this is the promise's continuation
+  server.init().then(() => converters.node);
+}
 
 /**
  * Fixes to tslab 1.0.22 (frozen upstream). First, output: see serializeZmqSends. Then two so that
- * editing src/ while a notebook is open works:
+ * editing src/ while a notebook is open works, and a third for speed:
  *
  * 1. tslab caches each imported module and re-evaluates only the files that changed. A notebook
  *    imports src/index.ts, which re-exports the other files, so an edit to src/network.ts was
@@ -45,16 +76,26 @@ startKernel({ configPath, enableFindLocal: false });
  *    on every later cell until the kernel restarts. Directory watching only serves to retry
  *    imports that failed earlier, so it is turned off: edits to existing files are still seen
  *    (file watchers), and a new file under src/ is picked up by restarting the kernel.
+ *
+ * 3. A compile cache, so that a new kernel's first import of src/ does not type-check and emit
+ *    all of src/ again when nothing changed since an earlier kernel did: see tslab-compile-cache.cjs.
  */
 function patchTslab(dist) {
   serializeZmqSends(require(require.resolve("zeromq", { paths: [dist] })));
   const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [dist] }));
   ts.sys.watchDirectory = () => ({ close() {} });
 
+  // 3. the compile cache (scripts/tslab-compile-cache.cjs): src/ compiled by an earlier kernel is reused
+  const cache = require("./tslab-compile-cache.cjs");
+  const cacheOn = cache.cacheEnabled() && cache.installPatchedConverter(dist);
+  const depCache = cacheOn
+    ? cache.createDepCache({ dir: path.join(root, "build", "kernel-cache"), fingerprint: cache.fingerprint(root, ts, dist) })
+    : null;
+
   const converter = require(path.join(dist, "converter.js"));
   const createConverter = converter.createConverter;
   converter.createConverter = function (options) {
-    const conv = createConverter(options);
+    const conv = createConverter(depCache ? { ...options, _depCache: depCache } : options);
     const convert = conv.convert;
     const known = new Map(); // emitted path -> compiled JS of every imported file so far
     conv.convert = function (prevDecl, src) {

@@ -130,3 +130,44 @@ test("editing src/ and re-running the import cell picks the change up, also afte
   // The launcher moved the kernel from the notebook's folder to the project root.
   assert.equal(res.cwd[1], res.root);
 });
+
+test("a new kernel reuses src/ compiled by an earlier one, and never serves a stale or broken result", () => {
+  const r = spawnSync(jupyterPython(), [`${FIX}/cache_check.py`, ROOT, process.execPath], { cwd: ROOT, encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  const res = JSON.parse(r.stdout.trim().split("\n").pop()!);
+  const names = (e: Record<string, number>) => Object.keys(e);
+  // first kernel: compiled and stored one entry
+  assert.deepEqual(res.cold.cell, ["ok", "11"]);
+  assert.equal(names(res.cold.entries).length, 1);
+  // second kernel, nothing changed: the entry was used (refreshed) and nothing new was written
+  assert.deepEqual(res.warm.cell, ["ok", "11"]);
+  assert.deepEqual(names(res.warm.entries), names(res.warm.before));
+  const [entry] = names(res.warm.entries);
+  assert.ok(res.warm.entries[entry] > res.warm.before[entry], "the entry's mtime was not refreshed: not used");
+  // … and what runs is the stored output (edited by hand here: b() returned 30 instead of 10)
+  assert.equal(res.served.replaced, true);
+  assert.deepEqual(res.served.cell, ["ok", "31"]);
+  // an edit to src/b.ts: the new value, a new entry
+  assert.deepEqual(res.edited.cell, ["ok", "21"]);
+  assert.equal(names(res.edited.entries).length, 2);
+  // a type error in src/b.ts is reported by the import cell although entries exist
+  assert.equal(res.broken.cell[0], "error");
+  assert.match(res.broken.cell[1], /src\/b\.ts 1:\d+ - Type 'string' is not assignable to type 'number'/);
+  assert.deepEqual(names(res.broken.entries), names(res.edited.entries));
+  // an unreadable entry: compiled again and rewritten
+  assert.deepEqual(res.corrupt.cell, ["ok", "21"]);
+  assert.equal(res.corrupt.valid_again, true);
+  // MLP_KERNEL_CACHE=off: works, and the cache folder is untouched
+  assert.deepEqual(res.off.cell, ["ok", "21"]);
+  assert.deepEqual(res.off.entries, res.off.before);
+});
+
+test("the compile cache's edits fit the installed tslab's converter", () => {
+  // kernel.cjs falls back to plain tslab (with a warning) when they do not; this makes that a failure here
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const cache = require(join(ROOT, "scripts", "tslab-compile-cache.cjs"));
+  const file = join(ROOT, "node_modules", "tslab", "dist", "converter.js");
+  const patched: string = cache.patchConverterSource(readFileSync(file, "utf8"));
+  assert.equal(patched.split("depCache").length - 1 >= 8, true);
+  assert.throws(() => cache.patchConverterSource("nothing to patch"), /does not contain exactly one of/);
+});

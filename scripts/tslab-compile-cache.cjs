@@ -1,0 +1,223 @@
+// A compile cache for tslab's converter: the first import of src/ in a new kernel reuses what an
+// earlier kernel compiled, instead of type-checking and emitting every src/ file again.
+//
+// Why: a notebook's first cell imports ./src/index. tslab then type-checks the 16 files behind it
+// and emits each as CommonJS (about 1.3 s of the 1.6 s that import takes on a 2-vCPU machine), in
+// every new kernel although src/ rarely changes between two kernels.
+//
+// What is reused, and when: for one import cell, the "dependencies" are the TypeScript/JavaScript
+// files it pulls in (src/*.ts; not .d.ts). When an import type-checked clean and every dependency
+// was emitted in that same cell, the emitted CommonJS of each dependency is stored under a key that
+// covers everything the result depends on:
+//   - each dependency's path and full text,
+//   - the compiler options tslab used (they follow the Node version and the converter kind),
+//   - TypeScript's and tslab's versions and node_modules/.package-lock.json (the installed
+//     packages' .d.ts files, e.g. nodejs-polars' and @types/node's),
+//   - this file's format version.
+// A later import with the same key skips the dependencies' type-check and emit and hands tslab the
+// stored output; the cell itself is still type-checked and compiled as usual. Any edit to a src/
+// file changes the key, so an edited file is always checked and compiled again (and an error in it
+// is reported as before). Entries live in build/kernel-cache/ (at most MAX_ENTRIES, oldest removed).
+//
+// MLP_KERNEL_CACHE=off turns the cache off (the homework grader does: student code runs in the
+// kernel's process and could otherwise write entries that later kernels trust).
+"use strict";
+const crypto = require("crypto");
+const fs = require("fs");
+const path = require("path");
+
+const FORMAT = 1;
+const MAX_ENTRIES = 40;
+
+/**
+ * Text edits to tslab 1.0.22's dist/converter.js that route convert() through a cache object
+ * (options._depCache). Each `from` must occur exactly once.
+ */
+const CONVERTER_EDITS = [
+  {
+    // which dependencies does this cell have, and are they in the cache?
+    from: `        const diag = convertDiagnostics(getPreEmitDiagnosticsWithDependencies(builder, srcFile));`,
+    to:
+      `        const depCache = options && options._depCache ? options._depCache.lookup(builder.getProgram(), getAllSrcDependencies(builder, srcFile).filter((d) => d !== srcFilename)) : null;\n` +
+      `        const diag = convertDiagnostics(depCache && depCache.hit ? ts.getPreEmitDiagnosticsOfFiles(builder.getProgram(), [srcFile]) : getPreEmitDiagnosticsWithDependencies(builder, srcFile));`,
+  },
+  {
+    // on a hit, a dependency's output comes from the cache instead of an emit
+    from: `            builder.emit(builder.getSourceFile(dep), (fileName, data) => {`,
+    to:
+      `            if (depCache && depCache.hit && dep !== srcFilename) {\n` +
+      `                (sideOutputs || (sideOutputs = [])).push(...depCache.outputsOf(dep));\n` +
+      `                continue;\n` +
+      `            }\n` +
+      `            const depMark = sideOutputs ? sideOutputs.length : 0;\n` +
+      `            builder.emit(builder.getSourceFile(dep), (fileName, data) => {`,
+  },
+  {
+    // on a miss, note each dependency's output; store them once the cell is done
+    from: `                lastExpressionVar = name;\n            }));\n        }\n        if (sideOutputs) {`,
+    to:
+      `                lastExpressionVar = name;\n            }));\n` +
+      `            if (depCache && !depCache.hit && dep !== srcFilename) depCache.record(dep, sideOutputs ? sideOutputs.slice(depMark) : []);\n` +
+      `        }\n` +
+      `        if (depCache && !depCache.hit) depCache.store();\n` +
+      `        if (sideOutputs) {`,
+  },
+];
+
+/** converter.js's source with CONVERTER_EDITS applied; throws naming the first edit that does not fit. */
+function patchConverterSource(src) {
+  for (const { from, to } of CONVERTER_EDITS) {
+    const at = src.indexOf(from);
+    if (at < 0 || src.indexOf(from, at + 1) >= 0) {
+      throw new Error(`tslab's converter.js does not contain exactly one of: ${from.trim().split("\n")[0].slice(0, 80)}`);
+    }
+    src = src.slice(0, at) + to + src.slice(at + from.length);
+  }
+  return src;
+}
+
+/**
+ * Loads tslab's converter.js with the edits into the module cache, so that tslab's own
+ * `require("./converter")` gets it. Returns false (and leaves tslab as it is) when it does not fit.
+ */
+function installPatchedConverter(dist) {
+  // the path Node's require keys its cache by (node_modules may be a symlink)
+  const file = fs.realpathSync(path.join(dist, "converter.js"));
+  if (require.cache[file]) return false; // already loaded unpatched
+  let src;
+  try {
+    src = patchConverterSource(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    process.stderr.write(`mlp-course kernel: compile cache off (${e.message})\n`);
+    return false;
+  }
+  const Module = require("module");
+  const m = new Module(file, module);
+  m.filename = file;
+  m.paths = Module._nodeModulePaths(path.dirname(file));
+  m._compile(src, file);
+  m.loaded = true;
+  require.cache[file] = m;
+  return true;
+}
+
+/**
+ * The cache object convert() talks to. dir: where entries live; fingerprint: the versions part of
+ * the key. lookup() returns one object per convert() call.
+ */
+function createDepCache({ dir, fingerprint }) {
+  return {
+    lookup(program, deps) {
+      if (deps.length === 0) return null;
+      const sorted = deps.slice().sort();
+      const hash = crypto.createHash("sha256");
+      hash.update(JSON.stringify([FORMAT, fingerprint, program.getCompilerOptions()]));
+      for (const dep of sorted) {
+        const sf = program.getSourceFile(dep);
+        if (!sf) return null; // not in the program: leave this cell alone
+        hash.update("\0" + dep + "\0" + sf.text);
+      }
+      const key = hash.digest("hex");
+      const file = path.join(dir, key + ".json");
+      const entry = readEntry(file, sorted);
+      if (entry) {
+        touch(file);
+        return { hit: true, outputsOf: (dep) => entry.outputs[dep] };
+      }
+      const recorded = new Map();
+      return {
+        hit: false,
+        record(dep, outputs) {
+          recorded.set(dep, outputs);
+        },
+        // only a complete result is stored: every dependency emitted by this very cell
+        store() {
+          if (!sorted.every((d) => recorded.has(d))) return;
+          writeEntry(dir, file, { format: FORMAT, deps: sorted, outputs: Object.fromEntries(recorded) });
+        },
+      };
+    },
+  };
+}
+
+function readEntry(file, deps) {
+  try {
+    const entry = JSON.parse(fs.readFileSync(file, "utf8"));
+    const ok =
+      entry.format === FORMAT &&
+      Array.isArray(entry.deps) &&
+      entry.deps.length === deps.length &&
+      entry.deps.every((d, i) => d === deps[i]) &&
+      deps.every((d) => Array.isArray(entry.outputs[d]) && entry.outputs[d].every((o) => typeof o.path === "string" && typeof o.data === "string"));
+    return ok ? entry : null;
+  } catch {
+    return null; // absent, or unreadable: compile as usual
+  }
+}
+
+function touch(file) {
+  try {
+    const now = new Date();
+    fs.utimesSync(file, now, now);
+  } catch {
+    // a read-only cache still works
+  }
+}
+
+function writeEntry(dir, file, entry) {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(entry));
+    fs.renameSync(tmp, file); // atomic: a kernel starting meanwhile reads the old state or the whole entry
+    prune(dir);
+  } catch (e) {
+    process.stderr.write(`mlp-course kernel: could not write the compile cache in ${dir} (${e.message})\n`);
+  }
+}
+
+function prune(dir) {
+  const entries = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => {
+      const p = path.join(dir, f);
+      try {
+        return { p, t: fs.statSync(p).mtimeMs };
+      } catch {
+        return null;
+      }
+    })
+    .filter((e) => e !== null)
+    .sort((a, b) => b.t - a.t);
+  for (const { p } of entries.slice(MAX_ENTRIES)) fs.rmSync(p, { force: true });
+}
+
+/** The versions part of the key: TypeScript, tslab, the installed packages. */
+function fingerprint(root, ts, dist) {
+  const read = (p) => {
+    try {
+      return fs.readFileSync(p);
+    } catch {
+      return "";
+    }
+  };
+  const lock = crypto.createHash("sha256").update(read(path.join(root, "node_modules", ".package-lock.json"))).digest("hex");
+  const tslab = JSON.parse(read(path.join(dist, "..", "package.json")) || "{}").version;
+  return { typescript: ts.version, tslab, lock };
+}
+
+/** Off when MLP_KERNEL_CACHE is "off" (or "0"); otherwise in <root>/build/kernel-cache. */
+function cacheEnabled(env = process.env) {
+  const v = (env.MLP_KERNEL_CACHE || "").toLowerCase();
+  return v !== "off" && v !== "0" && v !== "false";
+}
+
+module.exports = {
+  CONVERTER_EDITS,
+  patchConverterSource,
+  installPatchedConverter,
+  createDepCache,
+  fingerprint,
+  cacheEnabled,
+};
