@@ -381,7 +381,10 @@ def write_kernelspec(dirpath, limits, log_path):
         "--", node, "--max-old-space-size=%d" % int(limits["heap_mb"]), os.path.join(ROOT, "scripts", "kernel.cjs"),
         "{connection_file}",
     ]
-    spec = {"argv": argv, "display_name": "mlp-hw grading", "language": "typescript", "interrupt_mode": "signal"}
+    # No compile cache while grading: student code runs in the kernel's process and could write
+    # entries that later kernels (the next submission's) would trust.
+    spec = {"argv": argv, "display_name": "mlp-hw grading", "language": "typescript", "interrupt_mode": "signal",
+            "env": {"MLP_KERNEL_CACHE": "off"}}
     with open(os.path.join(kdir, "kernel.json"), "w") as f:
         json.dump(spec, f)
     return "mlp-hw-grade"
