@@ -1,6 +1,6 @@
 // Finding (or installing) Jupyter's Python side and writing the project kernelspec.
 // Used by setup, kernel, start, lessons, notebooks and test scripts.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -135,6 +135,20 @@ export function writeKernelSpec(dataDir, { name = KERNEL_NAME, nodeArgs = [] } =
   const text = JSON.stringify(kernelJson({ nodeArgs }), null, 2) + "\n";
   if (!existsSync(file) || readFileSync(file, "utf8") !== text) writeFileSync(file, text);
   return dir;
+}
+
+/**
+ * Compiles src/ into the kernel's compile cache (build/kernel-cache, see kernel-setup.md), so that
+ * the first notebook's import is quick. Waits for it (~2.5 s) unless background is set. Never fatal:
+ * a src/ that does not compile is reported and the kernel compiles it again later.
+ */
+export function warmKernelCache({ background = false } = {}) {
+  const args = [join(ROOT, "scripts", "kernel.cjs"), "--warm-cache"];
+  if (background) {
+    spawn(process.execPath, args, { cwd: ROOT, stdio: "ignore", detached: true }).unref();
+    return true;
+  }
+  return spawnSync(process.execPath, args, { cwd: ROOT, stdio: "inherit" }).status === 0;
 }
 
 export function removeKernelSpec(dataDir, name = KERNEL_NAME) {

@@ -5,7 +5,7 @@
 //   npm run kernel -- --uninstall       remove it again (combine with --system / --prefix)
 // Running it twice is harmless: the kernelspec is rewritten only when it changed.
 import { join } from "node:path";
-import { DISPLAY_NAME, KERNEL_NAME, checkNode, removeKernelSpec, systemDataDir, userDataDir, writeKernelSpec } from "./jupyter.mjs";
+import { DISPLAY_NAME, KERNEL_NAME, checkNode, removeKernelSpec, systemDataDir, userDataDir, warmKernelCache, writeKernelSpec } from "./jupyter.mjs";
 
 checkNode();
 const args = process.argv.slice(2);
@@ -39,6 +39,7 @@ try {
     const dir = writeKernelSpec(dataDir);
     console.log(`Kernel "${DISPLAY_NAME}" (${KERNEL_NAME}) registered in ${dir}`);
     console.log("Pick it in JupyterLab, Notebook or VS Code (Select Kernel → Jupyter Kernel…).");
+    warmKernelCache();
   }
 } catch (e) {
   const err = /** @type {NodeJS.ErrnoException} */ (e);

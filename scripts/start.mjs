@@ -1,10 +1,11 @@
 // Opens notebooks/ in JupyterLab when it is installed, else Jupyter Notebook, with the kernel registered.
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { ROOT, checkNode, userDataDir, writeKernelSpec } from "./jupyter.mjs";
+import { ROOT, checkNode, userDataDir, warmKernelCache, writeKernelSpec } from "./jupyter.mjs";
 
 checkNode();
 writeKernelSpec(userDataDir());
+warmKernelCache({ background: true }); // while Jupyter starts: the first notebook's import is then quick
 const pythons = [process.env.MLP_PYTHON, join(ROOT, ".venv", "bin", "python"), "python3", "/usr/bin/python3", "python"].filter(Boolean);
 const has = (py, mod) => spawnSync(py, ["-c", `import ${mod}`], { stdio: "ignore" }).status === 0;
 for (const app of [

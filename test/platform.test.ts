@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -33,7 +33,11 @@ function kernel(...args: string[]) {
 test("npm run kernel registers the kernelspec idempotently and uninstalls it", () => {
   const prefix = mkdtempSync(join(tmpdir(), "kernelspec-"));
   const spec = join(prefix, "share", "jupyter", "kernels", "mlp-course", "kernel.json");
-  assert.equal(kernel("--prefix", prefix).status, 0);
+  const install = kernel("--prefix", prefix);
+  assert.equal(install.status, 0, install.stderr);
+  // it also fills the kernel's compile cache, so that the first notebook's import is quick
+  assert.match(install.stdout, /kernel: src\/ compiled for the first import \(\d+\.\d s\)/);
+  assert.ok(readdirSync(join(ROOT, "build", "kernel-cache")).some((f) => f.endsWith(".json")));
   const first = readFileSync(spec, "utf8");
   const mtime = statSync(spec).mtimeMs;
   const json = JSON.parse(first);

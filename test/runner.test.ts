@@ -154,6 +154,9 @@ test("a new kernel reuses src/ compiled by an earlier one, and never serves a st
   assert.equal(res.broken.cell[0], "error");
   assert.match(res.broken.cell[1], /src\/b\.ts 1:\d+ - Type 'string' is not assignable to type 'number'/);
   assert.deepEqual(names(res.broken.entries), names(res.edited.entries));
+  assert.equal(res.broken.warm_cache[0], 1);
+  assert.match(res.broken.warm_cache[1], /src\/b\.ts 1:\d+ - Type 'string' is not assignable to type 'number'/);
+  assert.match(res.broken.warm_cache[1], /src\/ has type errors; nothing cached/);
   // an unreadable entry: compiled again and rewritten
   assert.deepEqual(res.corrupt.cell, ["ok", "21"]);
   assert.equal(res.corrupt.valid_again, true);
