@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { matmulF64, matmulReference, wasmAvailable, MATMUL_THRESHOLDS } from "../src/kernels/index";
-import { matmulWasm, matmulThreadStats, MR, NR } from "../src/kernels/wasm";
+import { addScaledResident, isResident, matmulWasm, matmulThreadStats, MR, NR, openArena } from "../src/kernels/wasm";
 import { Random } from "../src/random";
 
 const root = resolve(__dirname, "..");
@@ -204,4 +204,118 @@ test("worker threads never keep a process alive: a script using 2 threads exits 
   assert.equal(r.error, undefined, "the process did not exit by itself within 20 s");
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), String(2 * 784));
+});
+
+// Resident arrays (openArena): operands read where they are, C written in place when it needs no
+// padding, else through scratch; every combination of resident and ordinary arrays.
+test("resident operands and outputs (arena arrays): the reference's exact bits, with and without padding, 1 and 2 threads", async () => {
+  await workerJoined();
+  const r = rng(20);
+  const arena = openArena();
+  assert.ok(arena);
+  try {
+    for (const [m, k, n] of [[100, 784, 100], [100, 100, 784], [10, 100, 100], [13, 17, 19], [MR, 3, NR], [1, 1, 1], [784, 100, 10]] as const) {
+      for (const [transA, transB] of TRANS) {
+        const a = randomArray(m * k, r), b = randomArray(k * n, r);
+        const want = matmulReference(new Float64Array(m * n), a, b, m, k, n, { transA, transB });
+        const ra: Float64Array = arena.alloc(m * k), rb: Float64Array = arena.alloc(k * n), rout: Float64Array = arena.alloc(m * n);
+        ra.set(a);
+        rb.set(b);
+        assert.ok(isResident(ra) && isResident(rb) && isResident(rout) && !isResident(a));
+        for (const threads of [1, 2]) {
+          for (const [x, y, out] of [[ra, rb, rout], [a, rb, rout], [ra, b, rout], [ra, rb, new Float64Array(m * n)]]) {
+            out.fill(NaN);
+            assert.equal(matmulWasm(out, x, y, m, k, n, { transA, transB, threads }), true);
+            assert.deepEqual(out, want, `(${m}×${k})·(${k}×${n}) transA=${transA} transB=${transB}, ${threads} threads`);
+          }
+        }
+        // the operands are left as they were
+        assert.deepEqual(ra, a);
+        assert.deepEqual(rb, b);
+      }
+    }
+  } finally {
+    arena.close();
+  }
+});
+
+test("arena arrays survive the memory growing under them (a large product while they are live)", () => {
+  const r = rng(21);
+  const arena = openArena();
+  assert.ok(arena);
+  try {
+    const [m, k, n] = [20, 30, 40];
+    const a = arena.alloc(m * k), b = arena.alloc(k * n), out = arena.alloc(m * n);
+    a.set(randomArray(m * k, r));
+    b.set(randomArray(k * n, r));
+    const a0 = a.slice(), b0 = b.slice();
+    // scratch above the arena: a product of 2 × 16 MB operands makes the memory grow
+    const big = 2_000_000;
+    matmulF64(new Float64Array(1), new Float64Array(big), new Float64Array(big), 1, big, 1);
+    assert.deepEqual(a, a0);
+    assert.deepEqual(b, b0);
+    assert.ok(isResident(a), "an array made before the growth still counts as resident");
+    matmulWasm(out, a, b, m, k, n);
+    assert.deepEqual(out, matmulReference(new Float64Array(m * n), a0, b0, m, k, n));
+    // and new arrays come from the grown memory
+    const c = arena.alloc(big);
+    assert.ok(isResident(c));
+    assert.equal(c.every((v) => v === 0), true, "alloc gives zeros even where scratch was");
+  } finally {
+    arena.close();
+  }
+});
+
+test("arenas nest: an inner arena's arrays lie above the outer one's, the outer allocates ordinary arrays while it is open, closing frees", () => {
+  const outer = openArena();
+  assert.ok(outer);
+  const x = outer.alloc(10).fill(1);
+  const inner = openArena()!;
+  const y = inner.alloc(10).fill(2);
+  assert.ok(y.byteOffset >= x.byteOffset + 80);
+  const z = outer.alloc(10); // the inner arena is open: not resident, but usable
+  assert.equal(isResident(z), false);
+  assert.equal(z.length, 10);
+  inner.close();
+  inner.close(); // harmless
+  assert.throws(() => inner.alloc(1), /closed/);
+  const y2 = outer.alloc(10); // resident again, where the inner arena was
+  assert.equal(isResident(y2), true);
+  assert.equal(y2.byteOffset, y.byteOffset);
+  assert.deepEqual(x, new Float64Array(10).fill(1));
+  // closed out of order: the outer's memory stays reserved until the inner one closes too
+  const inner2 = openArena()!;
+  const w = inner2.alloc(4);
+  outer.close();
+  const other = openArena()!;
+  assert.ok(other.alloc(1).byteOffset > w.byteOffset);
+  other.close();
+  inner2.close();
+  const fresh = openArena()!;
+  assert.equal(fresh.alloc(1).byteOffset, x.byteOffset, "everything closed: the next arena starts where the first did");
+  fresh.close();
+});
+
+test("addScaledResident (the update W += η·ΔW in WebAssembly) gives the JavaScript loop's bits; odd lengths; false for ordinary arrays", () => {
+  const r = rng(22);
+  const arena = openArena()!;
+  try {
+    for (const n of [1, 2, 7, 784 * 100 + 1]) {
+      const w = randomArray(n, r).map((v) => v * 1e3), d = randomArray(n, r).map((v) => v * 1e-5);
+      w[0] = -0;
+      d[n - 1] = n > 1 ? NaN : d[n - 1];
+      const eta = 0.1 / 3;
+      const want = w.slice();
+      for (let i = 0; i < n; i++) want[i] += eta * d[i];
+      const rw = arena.alloc(n), rd = arena.alloc(n);
+      rw.set(w);
+      rd.set(d);
+      assert.equal(addScaledResident(rw, rd, eta), true);
+      for (let i = 0; i < n; i++) if (!Object.is(rw[i], want[i])) assert.fail(`n = ${n}, entry ${i}: ${rw[i]} vs ${want[i]}`);
+      assert.equal(addScaledResident(w, rd, eta), false);
+      assert.equal(addScaledResident(rw, rd.subarray(1), eta), false);
+    }
+  } finally {
+    arena.close();
+  }
 });

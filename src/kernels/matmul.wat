@@ -3,9 +3,11 @@
 ;; Built into src/kernels/matmul-wasm.ts by `node scripts/build-wasm.mjs` (wabt's wat2wasm);
 ;; test/kernels.test.ts rebuilds it and fails if the committed bytes are stale.
 ;;
-;; The JavaScript side (src/kernels/wasm.ts) copies A and B into this module's memory, calls
-;; `pack` twice and then `gemm` (from the main thread and, for large products, from worker threads
-;; that share the memory), and copies C out.
+;; The JavaScript side (src/kernels/wasm.ts) copies A and B into this module's memory (or finds
+;; them there already: NeuralNetwork.fit keeps its buffers resident in this memory), calls `pack`
+;; twice and then `gemm` (from the main thread and, for large products, from worker threads that
+;; share the memory; a thread then packs the panels of its own chunk), and copies C out.
+;; `axpy` is the training update W := W + η·ΔW on resident buffers.
 ;;
 ;; Layout (all row-major float64, addresses in bytes):
 ;;   packed A: panels of 5 rows.  Panel q holds op(A)[5q .. 5q+4, p] for p = 0..k-1, the 5 values
@@ -147,4 +149,27 @@
             (br_if $z (i32.lt_u (local.get $d) (local.get $end))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $row (i32.lt_u (local.get $i) (local.get $rows)))))
+
+  ;; axpy: y[i] := y[i] + alpha·x[i] for i = 0..n−1 (the update W := W + η·ΔW). Two entries at a
+  ;; time; each is one multiply and one add, each rounded to float64, as `y[i] += alpha * x[i]` in
+  ;; JavaScript (WebAssembly never fuses them), so the bits are the same.
+  (func (export "axpy") (param $y i32) (param $x i32) (param $n i32) (param $alpha f64)
+    (local $a v128) (local $end i32) (local $pairs i32)
+    (local.set $a (f64x2.splat (local.get $alpha)))
+    (local.set $end (i32.add (local.get $y) (i32.mul (local.get $n) (i32.const 8))))
+    ;; end of the whole pairs
+    (local.set $pairs (i32.add (local.get $y) (i32.mul (i32.and (local.get $n) (i32.const -2)) (i32.const 8))))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $y) (local.get $pairs)))
+      (loop $two
+        (v128.store (local.get $y)
+          (f64x2.add (v128.load (local.get $y)) (f64x2.mul (local.get $a) (v128.load (local.get $x)))))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (br_if $two (i32.lt_u (local.get $y) (local.get $pairs)))))
+    ;; an odd n leaves one entry
+    (if (i32.lt_u (local.get $y) (local.get $end))
+      (then
+        (f64.store (local.get $y)
+          (f64.add (f64.load (local.get $y)) (f64.mul (local.get $alpha) (f64.load (local.get $x))))))))
 )

@@ -3,7 +3,9 @@
 //
 // One call: copy a and b into the module's memory, pack them into 5-row / 4-column panels
 // (transposes are handled by the packing strides, nothing is transposed in memory), compute the
-// 5×4 tiles of C, copy C back out. Work is handed out in chunks of tile rows (or columns) through
+// 5×4 tiles of C, copy C back out. Operands that already live in the memory (resident arrays from
+// an arena, see openArena: NeuralNetwork.fit's training buffers) skip the copies: they are packed
+// from where they are, and C is written straight into its destination when it needs no padding. Work is handed out in chunks of tile rows (or columns) through
 // an atomic counter, so the calling thread never waits for a worker that has not started yet or is
 // busy elsewhere: it takes the remaining chunks itself, and only waits (Atomics.wait) for a worker
 // that is in the middle of a chunk. Each C entry is computed by exactly one thread in the
@@ -25,8 +27,9 @@ const NEXT = 2; // next chunk to take
 const QUIT = 3; // set to 1 to stop the helpers
 const ERRORS = 4; // chunks that threw in a helper
 const HELPED = 5; // chunks computed by helpers so far (a statistic for tests and benchmarks)
-const ARG = 8; // arguments of the open job: ap, bp, c, k, np, nChunks, chunk, byRows, nIb, nJb
-const DATA = 1024; // first byte used for matrices
+const ARG = 8; // arguments of the open job: ap, bp, c, k, np, nChunks, chunk, byRows, nIb, nJb,
+// then where the chunks' own panels are packed from: src, count, rs, cs (see runParallel)
+const DATA = 1024; // first byte used for matrices (arenas first, then each call's scratch)
 
 const WASM_PAGE = 65536;
 const MAX_PAGES = 32768; // as declared in matmul.wat: 2 GiB
@@ -48,6 +51,7 @@ const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 interface Exports {
   gemm(ap: number, bp: number, c: number, k: number, np: number, ib0: number, ib1: number, jb0: number, jb1: number): void;
   pack(src: number, dst: number, count: number, k: number, w: number, rs: number, cs: number): void;
+  axpy(y: number, x: number, n: number, alpha: number): void;
 }
 
 interface State {
@@ -59,11 +63,18 @@ interface State {
   workers: Worker[];
   maxThreads: number;
   workerError: string | null;
+  /** First byte past the open arenas: each call's scratch (copies, packed panels, padded C) starts here. */
+  top: number;
+  /** The open arenas, innermost last. */
+  arenas: Arena[];
+  /** Every buffer object the memory has had (growing gives memory.buffer a new one; old views stay valid). */
+  buffers: WeakSet<object>;
 }
 
 // Kept on globalThis so that re-running a notebook's import cell (which reloads src/) reuses the
 // same memory and worker threads instead of starting new ones.
-const STATE_KEY = Symbol.for("mlp-course.kernels.wasm.v1");
+// (v2: the worker loop packs its chunks' panels, so helpers started by an older copy cannot be reused)
+const STATE_KEY = Symbol.for("mlp-course.kernels.wasm.v2");
 type Global = { [STATE_KEY]?: State | null };
 
 function availableCpus(): number {
@@ -88,6 +99,9 @@ function createState(): State | null {
       workers: [],
       maxThreads: Math.min(availableCpus(), 4),
       workerError: null,
+      top: DATA,
+      arenas: [],
+      buffers: new WeakSet([memory.buffer]),
     };
   } catch {
     return null;
@@ -150,7 +164,7 @@ function stopWorkers(s: State): void {
 const WORKER_SOURCE = `
 const { workerData } = require("worker_threads");
 const { module, memory } = workerData;
-const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const { gemm, pack } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctrl = new Int32Array(memory.buffer, 0, ${ARG + 16});
 let seen = Atomics.load(ctrl, ${SEQ});
 while (Atomics.load(ctrl, ${QUIT}) === 0) {
@@ -163,11 +177,13 @@ while (Atomics.load(ctrl, ${QUIT}) === 0) {
   try {
     // still open? then the arguments are those of job s until ACTIVE drops back to 0
     if (Atomics.load(ctrl, ${SEQ}) === s) {
-      const [ap, bp, c, k, np, nChunks, chunk, byRows, nIb, nJb] = ctrl.subarray(${ARG}, ${ARG + 10});
+      const [ap, bp, c, k, np, nChunks, chunk, byRows, nIb, nJb, src, count, rs, cs] = ctrl.subarray(${ARG}, ${ARG + 14});
+      const w = byRows ? ${MR} : ${NR}, panels = byRows ? nIb : nJb;
       for (let t = Atomics.add(ctrl, ${NEXT}, 1); t < nChunks; t = Atomics.add(ctrl, ${NEXT}, 1)) {
-        const lo = t * chunk;
-        if (byRows) gemm(ap, bp, c, k, np, lo, Math.min(lo + chunk, nIb), 0, nJb);
-        else gemm(ap, bp, c, k, np, 0, nIb, lo, Math.min(lo + chunk, nJb));
+        const lo = t * chunk, hi = Math.min(lo + chunk, panels), r0 = lo * w;
+        pack(src + r0 * rs * 8, (byRows ? ap : bp) + r0 * k * 8, Math.min(hi * w, count) - r0, k, w, rs, cs);
+        if (byRows) gemm(ap, bp, c, k, np, lo, hi, 0, nJb);
+        else gemm(ap, bp, c, k, np, 0, nIb, lo, hi);
         Atomics.add(ctrl, ${HELPED}, 1);
       }
     }
@@ -208,7 +224,69 @@ function ensureCapacity(s: State, bytes: number): boolean {
   if (have / WASM_PAGE + pages > MAX_PAGES) return false;
   s.memory.grow(pages);
   s.f64 = new Float64Array(s.memory.buffer);
+  s.buffers.add(s.memory.buffer);
   return true;
+}
+
+/** True when the array's storage is the kernel's memory (an arena's array), so products can skip copying it. */
+export function isResident(x: Float64Array): boolean {
+  const s = state();
+  return s !== null && s.buffers.has(x.buffer);
+}
+
+/**
+ * A region of the kernel's memory that holds arrays for a while, e.g. NeuralNetwork.fit's training
+ * buffers for the duration of a fit. Arenas nest like function calls (a fit inside another fit's
+ * onEpoch opens one above the outer one); closing one makes its memory the next calls' scratch.
+ */
+export interface ResidentArena {
+  /**
+   * A zero-filled Float64Array of n entries in the kernel's memory, or, when that is not possible
+   * (memory full, or another arena has been opened above this one and is still open), an ordinary
+   * Float64Array: callers work with either, products are just faster with resident ones.
+   */
+  alloc(n: number): Float64Array;
+  /** Gives the memory back: the arrays from alloc must not be used after this. Closing twice is harmless. */
+  close(): void;
+}
+
+class Arena implements ResidentArena {
+  private end: number;
+  private closed = false;
+  constructor(private readonly s: State) {
+    this.end = s.top;
+  }
+
+  alloc(n: number): Float64Array {
+    const s = this.s;
+    if (this.closed) throw new Error("ResidentArena.alloc: the arena is closed");
+    const start = this.end, end = round16(start + 8 * n);
+    if (s.arenas[s.arenas.length - 1] !== this || end > MAX_PAGES * WASM_PAGE - 16 || !ensureCapacity(s, end)) {
+      return new Float64Array(n);
+    }
+    this.end = s.top = end;
+    // the memory may hold an earlier call's scratch: start from zeros, as a new Float64Array does
+    return new Float64Array(s.memory.buffer, start, n).fill(0);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    // pop every closed arena off the top of the stack (one closed while an arena opened after it is
+    // still open stays reserved until that one closes too)
+    const a = this.s.arenas;
+    while (a.length > 0 && a[a.length - 1].closed) a.pop();
+    this.s.top = a.length > 0 ? a[a.length - 1].end : DATA;
+  }
+}
+
+/** Opens an arena (see ResidentArena), or returns null when the WebAssembly kernel is unavailable. */
+export function openArena(): ResidentArena | null {
+  const s = state();
+  if (!s) return null;
+  const arena = new Arena(s);
+  s.arenas.push(arena);
+  return arena;
 }
 
 /** Options of the fast kernel: the transposes, and at most how many threads this call may use. */
@@ -223,6 +301,7 @@ const round16 = (bytes: number) => (bytes + 15) & ~15;
  * out (m×n) = op(a) · op(b) with the WebAssembly SIMD kernel. Returns false (and leaves out
  * untouched) when the kernel is unavailable or the operands do not fit its 2 GiB memory; the caller
  * then uses the reference kernel. Sizes must be >= 1 and already checked.
+ * Resident operands (isResident) are read in place and a resident out is written in place.
  */
 export function matmulWasm(
   out: Float64Array,
@@ -238,36 +317,24 @@ export function matmulWasm(
   checkMatmulArgs("matmulF64", out, a, b, m, k, n, opts);
   const transA = opts.transA === true;
   const transB = opts.transB === true;
-  const nIb = Math.ceil(m / MR);
-  const nJb = Math.ceil(n / NR);
-  const mp = nIb * MR;
-  const np = nJb * NR;
-  // memory: [control | a | b | packed a | packed b | c]
-  const offA = DATA;
-  const offB = round16(offA + 8 * m * k);
-  const offAp = round16(offB + 8 * k * n);
-  const offBp = round16(offAp + 8 * mp * k);
-  const offC = round16(offBp + 8 * np * k);
-  const end = offC + 8 * mp * np;
-  if (end > MAX_PAGES * WASM_PAGE - 16 || !ensureCapacity(s, end)) return false;
-
-  const f64 = s.f64;
-  const ex = s.exports;
-  f64.set(a, offA / 8);
-  f64.set(b, offB / 8);
-  // op(a)[i, p] = a[i·rs + p·cs]
-  ex.pack(offA, offAp, m, k, MR, transA ? 1 : k, transA ? m : 1);
-  // op(b)ᵀ[j, p] = op(b)[p, j] = b[j·rs + p·cs]
-  ex.pack(offB, offBp, n, k, NR, transB ? k : 1, transB ? 1 : n);
-
   const threads = Math.max(1, Math.min(opts.threads ?? s.maxThreads, s.maxThreads));
-  if (threads === 1) {
-    ex.gemm(offAp, offBp, offC, k, np, 0, nIb, 0, nJb);
-  } else {
-    runParallel(s, threads, offAp, offBp, offC, k, np, nIb, nJb);
-  }
-
-  // copy C (mp × np) out without its padding
+  // memory from s.top: [a | b] (only the operands not resident) then product()'s scratch
+  const residentA = s.buffers.has(a.buffer), residentB = s.buffers.has(b.buffer);
+  let free = s.top;
+  const offA = residentA ? a.byteOffset : free;
+  if (!residentA) free = round16(free + 8 * m * k);
+  const offB = residentB ? b.byteOffset : free;
+  if (!residentB) free = round16(free + 8 * k * n);
+  if (free > MAX_PAGES * WASM_PAGE - 16 || !ensureCapacity(s, free)) return false;
+  if (!residentA) s.f64.set(a, offA / 8);
+  if (!residentB) s.f64.set(b, offB / 8);
+  const residentOut = s.buffers.has(out.buffer);
+  const offC = product(s, offA, offB, residentOut ? out.byteOffset : -1, free, m, k, n, transA, transB, threads);
+  if (offC < 0) return false;
+  if (residentOut && offC === out.byteOffset) return true; // written in place
+  // copy C (rows of np entries) out without its padding
+  const f64 = s.f64; // (product may have grown the memory: a fresh view)
+  const np = Math.ceil(n / NR) * NR;
   if (np === n) {
     out.set(f64.subarray(offC / 8, offC / 8 + m * n));
   } else {
@@ -279,25 +346,78 @@ export function matmulWasm(
   return true;
 }
 
-function runParallel(s: State, threads: number, ap: number, bp: number, c: number, k: number, np: number, nIb: number, nJb: number): void {
+/**
+ * C = op(a)·op(b) for operands in the memory at byte offsets offA and offB, with scratch from byte
+ * `free` on: packed panels, and C itself unless offOut >= 0 and C needs no padding (m a multiple
+ * of MR, n of NR), in which case C is written at offOut. Returns the byte offset of C (rows of
+ * ceil(n / NR)·NR entries), or −1 when the memory cannot grow enough.
+ */
+function product(
+  s: State, offA: number, offB: number, offOut: number, free: number,
+  m: number, k: number, n: number, transA: boolean, transB: boolean, threads: number,
+): number {
+  const nIb = Math.ceil(m / MR);
+  const nJb = Math.ceil(n / NR);
+  const mp = nIb * MR;
+  const np = nJb * NR;
+  // scratch: [packed a | packed b | C unless written in place]
+  const offAp = free;
+  const offBp = round16(offAp + 8 * mp * k);
+  const inPlace = offOut >= 0 && mp === m && np === n;
+  const offC = inPlace ? offOut : round16(offBp + 8 * np * k);
+  const end = inPlace ? offBp + 8 * np * k : offC + 8 * mp * np;
+  if (end > MAX_PAGES * WASM_PAGE - 16 || !ensureCapacity(s, end)) return -1;
+  // op(a)[i, p] = a[i·rs + p·cs];  op(b)ᵀ[j, p] = op(b)[p, j] = b[j·rs + p·cs]
+  const a: Operand = { src: offA, packed: offAp, count: m, rs: transA ? 1 : k, cs: transA ? m : 1 };
+  const b: Operand = { src: offB, packed: offBp, count: n, rs: transB ? k : 1, cs: transB ? 1 : n };
+  const ex = s.exports;
+  if (threads === 1) {
+    ex.pack(a.src, a.packed, m, k, MR, a.rs, a.cs);
+    ex.pack(b.src, b.packed, n, k, NR, b.rs, b.cs);
+    ex.gemm(offAp, offBp, offC, k, np, 0, nIb, 0, nJb);
+  } else {
+    runParallel(s, threads, a, b, offC, k, np, nIb, nJb);
+  }
+  return offC;
+}
+
+/** An operand of product(): its rows (of op(a), or of op(b)ᵀ) at src + (i·rs + p·cs)·8, packed at `packed`. */
+interface Operand {
+  src: number;
+  packed: number;
+  count: number;
+  rs: number;
+  cs: number;
+}
+
+// C is split along its longer side into chunks of tile rows (or columns), a few per thread. The
+// operand shared by all chunks is packed first; each chunk then packs its own panels of the other
+// one (in parallel: a thread packs what it is about to multiply) and computes its tiles.
+function runParallel(s: State, threads: number, a: Operand, b: Operand, c: number, k: number, np: number, nIb: number, nJb: number): void {
   ensureWorkers(s, threads);
   const ctrl = s.ctrl;
-  // split the longer side of C into chunks of tile rows (or columns), a few per thread
+  const ex = s.exports;
   const byRows = nIb >= nJb;
+  const [whole, split] = byRows ? [b, a] : [a, b];
+  const w = byRows ? MR : NR;
+  ex.pack(whole.src, whole.packed, whole.count, k, byRows ? NR : MR, whole.rs, whole.cs);
   const panels = byRows ? nIb : nJb;
   const chunk = Math.max(1, Math.ceil(panels / (4 * threads)));
   const nChunks = Math.ceil(panels / chunk);
-  ctrl.set([ap, bp, c, k, np, nChunks, chunk, byRows ? 1 : 0, nIb, nJb], ARG);
+  const ap = a.packed, bp = b.packed;
+  ctrl.set([ap, bp, c, k, np, nChunks, chunk, byRows ? 1 : 0, nIb, nJb, split.src, split.count, split.rs, split.cs], ARG);
   Atomics.store(ctrl, NEXT, 0);
   // open the job (odd number) and wake the helpers
   // (SEQ is even between jobs; Int32 wrap-around keeps the parity)
   Atomics.add(ctrl, SEQ, 1);
   Atomics.notify(ctrl, SEQ);
-  const gemm = s.exports.gemm;
+  const { gemm, pack } = ex;
+  // the chunk loop, as in WORKER_SOURCE
   for (let t = Atomics.add(ctrl, NEXT, 1); t < nChunks; t = Atomics.add(ctrl, NEXT, 1)) {
-    const lo = t * chunk;
-    if (byRows) gemm(ap, bp, c, k, np, lo, Math.min(lo + chunk, nIb), 0, nJb);
-    else gemm(ap, bp, c, k, np, 0, nIb, lo, Math.min(lo + chunk, nJb));
+    const lo = t * chunk, hi = Math.min(lo + chunk, panels), r0 = lo * w;
+    pack(split.src + r0 * split.rs * 8, split.packed + r0 * k * 8, Math.min(hi * w, split.count) - r0, k, w, split.rs, split.cs);
+    if (byRows) gemm(ap, bp, c, k, np, lo, hi, 0, nJb);
+    else gemm(ap, bp, c, k, np, 0, nIb, lo, hi);
   }
   // close the job (even number): a helper that wakes from now on leaves it alone ...
   Atomics.add(ctrl, SEQ, 1);
@@ -309,4 +429,16 @@ function runParallel(s: State, threads: number, ap: number, bp: number, c: numbe
     Atomics.store(ctrl, ERRORS, 0);
     throw new Error("matmulF64: a worker thread failed while computing its part of the product");
   }
+}
+
+/**
+ * y := y + alpha·x entry by entry (the training update W := W + η·ΔW), the same bits as
+ * `for (k…) y[k] += alpha * x[k]`, in WebAssembly SIMD when both arrays are resident (else
+ * returns false and does nothing). Example: `addScaledResident(W1, dW1, eta)`.
+ */
+export function addScaledResident(y: Float64Array, x: Float64Array, alpha: number): boolean {
+  const s = state();
+  if (!s || y.length !== x.length || !s.buffers.has(y.buffer) || !s.buffers.has(x.buffer)) return false;
+  s.exports.axpy(y.byteOffset, x.byteOffset, y.length, alpha);
+  return true;
 }
