@@ -21,6 +21,7 @@ import { Matrix, checkFinite, matmul, shapeStr } from "./matrix";
 import { binaryCrossEntropy, categoricalCrossEntropy, correctCount, courseCost, halfSquaredError } from "./loss";
 import { Random } from "./random";
 import { TrainingBuffers, countCorrect, gatherColumns, squaredSum, trainStep } from "./train";
+import { MATMUL_THRESHOLDS } from "./kernels/index";
 
 /** Layer sizes [n0, n1, …, nL], e.g. [2, 3, 1] (input, hidden, output). Example: `const arch: NetArch = [784, 100, 10]` */
 export type NetArch = number[];
@@ -369,13 +370,40 @@ export class NeuralNetwork {
     const L = this.L;
     // Each step below is `this.update(this.backward(this.forward(Xb), Yb), eta)`, computed by
     // trainStep (train.ts) into buffers allocated once per fit: the same operations in the same
-    // order, so the same numbers, without allocating inside the loop.
-    const buffers = new TrainingBuffers(this.netArch);
+    // order, so the same numbers, without allocating inside the loop. When the products are large
+    // enough for the WebAssembly kernel, the buffers and a working copy of W live in its memory
+    // ("resident"); net.W is then brought up to date before user code can see it.
+    const width = Math.min(m, this.batchSize ?? m);
+    const resident = this.netArch.some((n, l) => l > 0 && n * this.netArch[l - 1] * width >= MATMUL_THRESHOLDS.wasm);
+    const buffers = new TrainingBuffers(this.netArch, { resident });
+    try {
+      buffers.loadWeights(this);
+      this.epochLoop(X, Y, buffers);
+    } finally {
+      buffers.storeWeights(this);
+      buffers.release();
+    }
+    for (let l = 1; l <= L; l++) {
+      const bad = this.W[l].data.some((v) => !Number.isFinite(v));
+      if (bad) {
+        throw new Error(`fit: W${l} became non-finite after epoch ${this.epochs} (eta = ${this.eta}): training diverged — try a smaller learning rate eta`);
+      }
+    }
+    return this;
+  }
+
+  // fit's epochs, with the buffers of train.ts
+  private epochLoop(X: Matrix, Y: Matrix, buffers: TrainingBuffers): void {
+    const m = X.cols;
+    const L = this.L;
+    // full batch: resident buffers take a copy of X (again after onEpoch, which could change X)
+    const fullX = this.batchSize === undefined && buffers.resident ? buffers.forWidth(m).Xb : X;
+    if (fullX !== X) fullX.data.set(X.data);
     for (let epoch = 1; epoch <= this.epochs; epoch++) {
       let sumSq = 0, objSum = 0, correct = 0;
       if (this.batchSize === undefined) {
         // full batch, course style: no division by m
-        const step = trainStep(this, buffers, X, Y, this.eta);
+        const step = trainStep(this, buffers, fullX, Y, this.eta);
         sumSq += squaredSum(step.E[L]);
         if (this.loss === "cross-entropy") objSum += this.objectiveOf(step.A[L], Y);
         correct += countCorrect(step.A[L], Y);
@@ -402,20 +430,20 @@ export class NeuralNetwork {
       }
       this.cost.push(cost);
       this.accuracy.push(m > 0 ? correct / m : NaN);
+      // user code below sees net.W: bring it up to date from the working copy (resident buffers)
+      if (this.validation || this.onEpoch) buffers.storeWeights(this);
       if (this.validation) {
         const AV = this.forwardUnchecked(this.validation.X).A[L];
         this.valCost.push(this.costOf(AV, this.validation.Y));
         this.valAccuracy.push(correctCount(AV, this.validation.Y) / this.validation.Y.cols);
       }
-      this.onEpoch?.(epoch, cost, this);
-    }
-    for (let l = 1; l <= L; l++) {
-      const bad = this.W[l].data.some((v) => !Number.isFinite(v));
-      if (bad) {
-        throw new Error(`fit: W${l} became non-finite after epoch ${this.epochs} (eta = ${this.eta}): training diverged — try a smaller learning rate eta`);
+      if (this.onEpoch) {
+        this.onEpoch(epoch, cost, this);
+        // onEpoch may have changed or replaced net.W (or changed X)
+        buffers.loadWeights(this);
+        if (fullX !== X) fullX.data.set(X.data);
       }
     }
-    return this;
   }
 
   /**

@@ -3,6 +3,8 @@
 // fit's documentation. Every weight, bias, cost and accuracy must be the SAME float64 (Object.is:
 // bit for bit, ±0 and NaN included), not merely close.
 import { test } from "node:test";
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
 import assert from "node:assert/strict";
 import { Matrix } from "../src/matrix";
 import { NeuralNetwork, NetworkOptions } from "../src/network";
@@ -10,7 +12,10 @@ import { Random } from "../src/random";
 import { blobs, moons, xor } from "../src/data";
 import { binaryCrossEntropy, categoricalCrossEntropy, correctCount } from "../src/loss";
 import { matmulThreadStats, MATMUL_THRESHOLDS } from "../src/kernels/index";
+import { isResident, openArena } from "../src/kernels/wasm";
 import { TrainingBuffers, countCorrect, gatherColumns, trainStep } from "../src/train";
+
+const root = resolve(__dirname, "..");
 
 interface History {
   W: Matrix[];
@@ -179,4 +184,114 @@ test("gatherColumns and countCorrect equal selectCols/colSlice and correctCount"
   const a1 = r.randomMatrix(1, 50), y1 = r.randomMatrix(1, 50);
   assert.equal(countCorrect(a1, y1), correctCount(a1, y1));
   assert.ok(correctCount(A, Y) > 0 && correctCount(a1, y1) > 0); // the comparison is not vacuous
+});
+
+// ---- resident training buffers (fit's products large enough for the WebAssembly kernel) ----
+
+// a 10-class problem whose products are past the WebAssembly threshold (resident buffers)
+function wideData(seed: number, n0: number, m: number): { X: Matrix; Y: Matrix } {
+  const r = new Random(seed);
+  const X = r.randomMatrix(n0, m);
+  const labels = Array.from({ length: m }, () => Math.floor(r.random() * 10));
+  return { X, Y: Matrix.fromFunction(10, m, (i, j) => (labels[j] === i ? 0.99 : 0.01)) };
+}
+
+// where the next arena would start: the same before and after a fit means the fit gave its memory back
+function nextArenaOffset(): number {
+  const a = openArena()!;
+  const at = a.alloc(1).byteOffset;
+  a.close();
+  return at;
+}
+
+test("resident buffers: fit uses them for large products, gives the readable loop's bits (full batch too), frees them, and net.W is never arena memory", () => {
+  const { X, Y } = wideData(30, 60, 47);
+  const bufs = new TrainingBuffers([60, 20, 10], { resident: true });
+  assert.equal(bufs.resident, true);
+  assert.ok(isResident(bufs.dW[1].data) && isResident(bufs.W![1].data) && isResident(bufs.forWidth(47).Xb.data));
+  bufs.release();
+  assert.throws(() => bufs.forWidth(5), /after release/);
+  const before = nextArenaOffset();
+  // mini-batches of 10 (and a last one of 7), shuffled; 20·60·10 = 12,000 multiply-adds
+  const net = assertFitEqualsReadable([60, 20, 10], { eta: 0.3, epochs: 4, batchSize: 10, shuffle: true, bias: true, randomSeed: 31 }, X, Y);
+  // full batch (fit keeps a resident copy of X), exact rule
+  const full = assertFitEqualsReadable([60, 20, 10], { eta: 0.01, epochs: 5, backprop: "exact", randomSeed: 32 }, X, Y);
+  for (const n of [net, full]) for (let l = 1; l <= n.L; l++) assert.equal(isResident(n.W[l].data), false);
+  assert.equal(nextArenaOffset(), before);
+});
+
+test("resident buffers: onEpoch and validation see the current net.W; onEpoch may change it in place or replace it", () => {
+  const { X, Y } = wideData(33, 60, 40);
+  const arch = [60, 20, 10];
+  const base: NetworkOptions = { eta: 0.2, epochs: 5, batchSize: 10, randomSeed: 34 };
+  const seen: number[] = [];
+  const net = new NeuralNetwork(arch, {
+    ...base,
+    validation: { X, Y },
+    onEpoch: (epoch, _c, n) => {
+      seen.push(n.W[1].get(0, 0), n.W[2].get(9, 19));
+      if (epoch === 2) n.W[1].data[0] = 0.5; // in place
+      if (epoch === 3) n.setWeights(n.W[1].scale(0.5), n.W[2]); // replaced
+    },
+  }).fit(X, Y);
+  // the same by hand with the readable methods
+  const ref = new NeuralNetwork(arch, base);
+  const replay: number[] = [], valCost: number[] = [];
+  for (let epoch = 1; epoch <= 5; epoch++) {
+    for (let start = 0; start < 40; start += 10) {
+      ref.update(ref.backward(ref.forward(X.colSlice(start, start + 10)), Y.colSlice(start, start + 10)), ref.eta / 10);
+    }
+    valCost.push(ref.costOf(ref.predict(X), Y));
+    replay.push(ref.W[1].get(0, 0), ref.W[2].get(9, 19));
+    if (epoch === 2) ref.W[1].data[0] = 0.5;
+    if (epoch === 3) ref.setWeights(ref.W[1].scale(0.5), ref.W[2]);
+  }
+  assertSameBits(seen, replay, "W1[0, 0], W2[9, 19] after each epoch");
+  assertSameBits(net.valCost, valCost, "validation cost");
+  assertSameBits(net.W[1].data, ref.W[1].data, "W1");
+  // a wrong shape from onEpoch fails with a named error, and the arena is given back
+  const before = nextArenaOffset();
+  const bad = new NeuralNetwork(arch, { ...base, onEpoch: (_e, _c, n) => (n.W[2] = Matrix.zeros(3, 3)) });
+  assert.throws(() => bad.fit(X, Y), { message: "fit: W2 is (3×3) but netArch [60,20,10] needs (10×20)" });
+  assert.equal(nextArenaOffset(), before);
+});
+
+test("a fit inside another fit's onEpoch (two networks training interleaved): both give the readable loop's bits", () => {
+  const { X, Y } = wideData(35, 60, 30);
+  const outerOpts: NetworkOptions = { eta: 0.3, epochs: 3, batchSize: 10, randomSeed: 36 };
+  const innerOpts: NetworkOptions = { eta: 0.1, epochs: 2, batchSize: 15, bias: true, randomSeed: 37 };
+  const inner: NeuralNetwork[] = [];
+  const outer = new NeuralNetwork([60, 16, 10], {
+    ...outerOpts,
+    onEpoch: () => inner.push(new NeuralNetwork([60, 24, 10], innerOpts).fit(X, Y)),
+  }).fit(X, Y);
+  const want = readableFit([60, 16, 10], outerOpts, X, Y);
+  assertSameBits(outer.cost, want.cost, "outer cost");
+  for (let l = 1; l <= 2; l++) assertSameBits(outer.W[l].data, want.W[l].data, `outer W${l}`);
+  const wantInner = readableFit([60, 24, 10], innerOpts, X, Y);
+  assert.equal(inner.length, 3);
+  for (const n of inner) for (let l = 1; l <= 2; l++) assertSameBits(n.W[l].data, wantInner.W[l].data, `inner W${l}`);
+});
+
+test("without WebAssembly, fit falls back to plain arrays and gives the same bits", () => {
+  const script = `
+    // as on a runtime without WebAssembly SIMD: compiling the kernel's module throws
+    // (tsx itself needs WebAssembly.compile, so the global stays)
+    globalThis.WebAssembly = { ...WebAssembly, Module: function () { throw new Error("no SIMD here"); } };
+    const { NeuralNetwork } = require("./src/network");
+    const { Random } = require("./src/random");
+    const { Matrix } = require("./src/matrix");
+    const { wasmAvailable } = require("./src/kernels/index");
+    const r = new Random(38);
+    const X = r.randomMatrix(60, 30), Y = r.randomMatrix(10, 30);
+    const net = new NeuralNetwork([60, 20, 10], { eta: 0.2, epochs: 3, batchSize: 10, randomSeed: 39 }).fit(X, Y);
+    console.log(JSON.stringify({ wasm: wasmAvailable(), W1: Array.from(net.W[1].data.subarray(0, 50)) }));`;
+  const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: root, encoding: "utf8", timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const got = JSON.parse(r.stdout.trim().split("\n").pop()!);
+  assert.equal(got.wasm, false);
+  const rr = new Random(38);
+  const X = rr.randomMatrix(60, 30), Y = rr.randomMatrix(10, 30);
+  const want = new NeuralNetwork([60, 20, 10], { eta: 0.2, epochs: 3, batchSize: 10, randomSeed: 39 }).fit(X, Y);
+  assertSameBits(got.W1, want.W[1].data.subarray(0, 50), "W1 without WebAssembly");
 });
