@@ -180,18 +180,27 @@ function checkWeightShape(net: NeuralNetwork, l: number): void {
 export function gatherColumns(X: Matrix, out: Matrix, start: number, order: readonly number[] | undefined): Matrix {
   const r = X.rows, c = X.cols, w = out.cols, src = X.data, dst = out.data;
   if (order === undefined) {
-    // a plain loop unrolled by 4: for MNIST-sized batches (784 rows of 100 from a 784×6000 X) about
-    // 1.5× faster than dst.set(src.subarray(…)) per row, which also makes a view object per row
-    for (let i = 0; i < r; i++) {
-      const s = i * c + start, d = i * w;
-      let t = 0;
-      for (; t + 4 <= w; t += 4) {
-        dst[d + t] = src[s + t];
-        dst[d + t + 1] = src[s + t + 1];
-        dst[d + t + 2] = src[s + t + 2];
-        dst[d + t + 3] = src[s + t + 3];
+    // Eight rows at a time, column by column: a large X is read from main memory, and eight row
+    // segments (on eight different pages) in flight at once instead of one make the copy about
+    // twice as fast (MNIST-sized batches inside fit: ~160 µs instead of ~300 µs row by row).
+    let i = 0;
+    for (; i + 8 <= r; i += 8) {
+      const s0 = i * c + start, d0 = i * w;
+      for (let t = 0; t < w; t++) {
+        const s = s0 + t, d = d0 + t;
+        dst[d] = src[s];
+        dst[d + w] = src[s + c];
+        dst[d + 2 * w] = src[s + 2 * c];
+        dst[d + 3 * w] = src[s + 3 * c];
+        dst[d + 4 * w] = src[s + 4 * c];
+        dst[d + 5 * w] = src[s + 5 * c];
+        dst[d + 6 * w] = src[s + 6 * c];
+        dst[d + 7 * w] = src[s + 7 * c];
       }
-      for (; t < w; t++) dst[d + t] = src[s + t];
+    }
+    for (; i < r; i++) {
+      const s = i * c + start, d = i * w;
+      for (let t = 0; t < w; t++) dst[d + t] = src[s + t];
     }
   } else {
     for (let i = 0; i < r; i++) {

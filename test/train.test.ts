@@ -178,6 +178,9 @@ test("gatherColumns and countCorrect equal selectCols/colSlice and correctCount"
   assert.deepEqual(gatherColumns(X, out, 5, undefined).data, X.colSlice(5, 8).data);
   const order = r.permutation(9);
   assert.deepEqual(gatherColumns(X, out, 3, order).data, X.selectCols(order.slice(3, 6)).data);
+  // 19 rows: two blocks of eight rows (copied together) and three rows one by one
+  const X19 = r.randomMatrix(19, 30);
+  assert.deepEqual(gatherColumns(X19, Matrix.zeros(19, 7), 20, undefined).data, X19.colSlice(20, 27).data);
   const A = r.randomMatrix(3, 50), Y = r.randomMatrix(3, 50);
   A.data[7] = A.data[7 + 50]; // a tie: the first row wins in both
   assert.equal(countCorrect(A, Y), correctCount(A, Y));
