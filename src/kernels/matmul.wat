@@ -10,15 +10,20 @@
 ;; `axpy` is the training update W := W + η·ΔW on resident buffers.
 ;;
 ;; Layout (all row-major float64, addresses in bytes):
-;;   packed A: panels of 5 rows.  Panel q holds op(A)[5q .. 5q+4, p] for p = 0..k-1, the 5 values
-;;             of one p side by side: Apack[(q·k + p)·5 + r] = op(A)[5q + r, p].
+;;   packed A: panels of 4 rows.  Panel q holds op(A)[4q .. 4q+3, p] for p = 0..k-1, the 4 values
+;;             of one p side by side: Apack[(q·k + p)·4 + r] = op(A)[4q + r, p].
 ;;   packed B: panels of 4 columns. Bpack[(q·k + p)·4 + c] = op(B)[p, 4q + c].
-;;   C:        mp × np with mp, np the sizes rounded up to 5 and 4; the padding is cut off in JS.
-;; Rows and columns past the end of A or B are packed as zeros, so every tile is a full 5×4 tile.
+;;   C:        mp × np with mp, np the sizes rounded up to 4; the padding is cut off in JS.
+;; Rows and columns past the end of A or B are packed as zeros, so every tile is a full 4×4 tile.
 ;;
-;; The 5×4 register tile (10 f64x2 accumulators) was chosen by measurement on a 2-vCPU AMD EPYC
-;; (Zen 4) with Node 20: 5×4 ≈ 23.5 GFLOP/s, 4×4 ≈ 21, 2×8 ≈ 22, 4×8 and 6×4 ≈ 15 (register spills;
-;; V8 has 15 usable xmm registers), unrolling the k loop made it slower.
+;; The 4×4 register tile (8 f64x2 accumulators) is the largest whose loop V8's optimizing compiler
+;; (Node 20) keeps entirely in registers: it issues all of an iteration's loads first, so a tile of
+;; R rows needs 2R accumulators + 2 B vectors + R broadcast A values + 1 product = 15 xmm registers
+;; for R = 4, which is all V8 has. The former 5×4 tile needed 18: three accumulators went through
+;; the stack every iteration (seen with --print-wasm-code), a store-to-load chain that held it to
+;; ~10.5 GFLOP/s on this 2-vCPU AMD EPYC; 4×4 runs at 12-20 GFLOP/s here (100×784·784×100 and
+;; 100×100·100×784, one thread, the machine shared with other jobs). Loading B at each use (10 loads
+;; instead of 2), 3×6, 6×4, 2×8 and unrolling the k loop by 2 were all slower.
 ;;
 ;; Each C entry is accumulated as c := c + a·b for p = 0, 1, …, k−1 (WebAssembly never fuses the
 ;; multiply and the add), the same operations in the same order as the plain i-k-j reference
@@ -27,18 +32,17 @@
   ;; imported so that the main thread and the worker threads use one shared memory
   (import "env" "memory" (memory 1 32768 shared))
 
-  ;; One 5×4 tile: C[0..4, 0..3] = Apanel · Bpanel over k (k >= 1).
+  ;; One 4×4 tile: C[0..3, 0..3] = Apanel · Bpanel over k (k >= 1).
   ;; $a: packed A panel, $b: packed B panel, $c: address of the tile's top-left entry in C,
   ;; $ldc: bytes from one row of C to the next.
-  (func $tile5x4 (param $a i32) (param $b i32) (param $c i32) (param $k i32) (param $ldc i32)
+  (func $tile4x4 (param $a i32) (param $b i32) (param $c i32) (param $k i32) (param $ldc i32)
     ;; accumulators: $cR_0 holds C[R, 0..1], $cR_1 holds C[R, 2..3]; locals start at zero
     (local $c0_0 v128) (local $c0_1 v128)
     (local $c1_0 v128) (local $c1_1 v128)
     (local $c2_0 v128) (local $c2_1 v128)
     (local $c3_0 v128) (local $c3_1 v128)
-    (local $c4_0 v128) (local $c4_1 v128)
     (local $b0 v128) (local $b1 v128) (local $x v128) (local $end i32)
-    (local.set $end (i32.add (local.get $a) (i32.mul (local.get $k) (i32.const 40))))
+    (local.set $end (i32.add (local.get $a) (i32.mul (local.get $k) (i32.const 32))))
     (loop $p
       ;; op(B)[p, 0..3]
       (local.set $b0 (v128.load offset=0 (local.get $b)))
@@ -59,12 +63,8 @@
       (local.set $x (v128.load64_splat offset=24 (local.get $a)))
       (local.set $c3_0 (f64x2.add (local.get $c3_0) (f64x2.mul (local.get $x) (local.get $b0))))
       (local.set $c3_1 (f64x2.add (local.get $c3_1) (f64x2.mul (local.get $x) (local.get $b1))))
-      ;; row 4
-      (local.set $x (v128.load64_splat offset=32 (local.get $a)))
-      (local.set $c4_0 (f64x2.add (local.get $c4_0) (f64x2.mul (local.get $x) (local.get $b0))))
-      (local.set $c4_1 (f64x2.add (local.get $c4_1) (f64x2.mul (local.get $x) (local.get $b1))))
-      ;; next p: 5 doubles of A, 4 of B
-      (local.set $a (i32.add (local.get $a) (i32.const 40)))
+      ;; next p: 4 doubles of A, 4 of B
+      (local.set $a (i32.add (local.get $a) (i32.const 32)))
       (local.set $b (i32.add (local.get $b) (i32.const 32)))
       (br_if $p (i32.lt_u (local.get $a) (local.get $end))))
     ;; store the tile, one row of C at a time
@@ -78,10 +78,7 @@
     (v128.store offset=16 (local.get $c) (local.get $c2_1))
     (local.set $c (i32.add (local.get $c) (local.get $ldc)))
     (v128.store offset=0 (local.get $c) (local.get $c3_0))
-    (v128.store offset=16 (local.get $c) (local.get $c3_1))
-    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
-    (v128.store offset=0 (local.get $c) (local.get $c4_0))
-    (v128.store offset=16 (local.get $c) (local.get $c4_1)))
+    (v128.store offset=16 (local.get $c) (local.get $c3_1)))
 
   ;; gemm: the tiles of row panels [ib0, ib1) × column panels [jb0, jb1) of C (non-empty ranges).
   ;; Column panels outside, row panels inside: one packed B panel (k·32 bytes) stays in L1
@@ -95,13 +92,13 @@
     (loop $J
       (local.set $ib (local.get $ib0))
       (loop $I
-        (call $tile5x4
-          ;; A panel ib starts at ap + ib·k·40, B panel jb at bp + jb·k·32
-          (i32.add (local.get $ap) (i32.mul (local.get $ib) (i32.mul (local.get $k) (i32.const 40))))
+        (call $tile4x4
+          ;; A panel ib starts at ap + ib·k·32, B panel jb at bp + jb·k·32
+          (i32.add (local.get $ap) (i32.mul (local.get $ib) (i32.mul (local.get $k) (i32.const 32))))
           (i32.add (local.get $bp) (i32.mul (local.get $jb) (i32.mul (local.get $k) (i32.const 32))))
-          ;; C[5·ib, 4·jb]
+          ;; C[4·ib, 4·jb]
           (i32.add (local.get $c)
-            (i32.add (i32.mul (i32.mul (local.get $ib) (i32.const 5)) (local.get $ldc))
+            (i32.add (i32.mul (i32.mul (local.get $ib) (i32.const 4)) (local.get $ldc))
                      (i32.mul (local.get $jb) (i32.const 32))))
           (local.get $k) (local.get $ldc))
         (local.set $ib (i32.add (local.get $ib) (i32.const 1)))
@@ -109,7 +106,7 @@
       (local.set $jb (i32.add (local.get $jb) (i32.const 1)))
       (br_if $J (i32.lt_u (local.get $jb) (local.get $jb1)))))
 
-  ;; pack: copy a matrix into panels of $w rows (w = 5 for A, 4 for B seen as op(B)ᵀ).
+  ;; pack: copy a matrix into panels of $w rows (w = 4, for A and for B seen as op(B)ᵀ).
   ;; The source row i, entry p is at src + (i·rs + p·cs)·8, so the strides (rs, cs) say whether the
   ;; matrix is stored as is or transposed, and nothing is ever transposed in memory:
   ;;   op(A) = A (m×k): rs = k, cs = 1        op(A) = Aᵀ, A stored k×m: rs = 1, cs = m

@@ -1,15 +1,17 @@
 // The fast float64 matmul: the WebAssembly SIMD kernel of ./matmul.wat, run on the calling thread
 // and, for large products, also on worker threads that share its memory.
 //
-// One call: copy a and b into the module's memory, pack them into 5-row / 4-column panels
+// One call: copy a and b into the module's memory, pack them into 4-row / 4-column panels
 // (transposes are handled by the packing strides, nothing is transposed in memory), compute the
-// 5×4 tiles of C, copy C back out. Operands that already live in the memory (resident arrays from
+// 4×4 tiles of C, copy C back out. Operands that already live in the memory (resident arrays from
 // an arena, see openArena: NeuralNetwork.fit's training buffers) skip the copies: they are packed
-// from where they are, and C is written straight into its destination when it needs no padding. Work is handed out in chunks of tile rows (or columns) through
-// an atomic counter, so the calling thread never waits for a worker that has not started yet or is
-// busy elsewhere: it takes the remaining chunks itself, and only waits (Atomics.wait) for a worker
-// that is in the middle of a chunk. Each C entry is computed by exactly one thread in the
-// reference kernel's order, so the result does not depend on the number of threads.
+// from where they are, and C is written straight into its destination when it needs no padding.
+//
+// Work is handed out in chunks of tile rows (or columns) through an atomic counter, so the calling
+// thread never waits for a worker that has not started yet or is busy elsewhere: it takes the
+// remaining chunks itself, and only waits (Atomics.wait) for a worker that is in the middle of a
+// chunk. Each C entry is computed by exactly one thread in the reference kernel's order, so the
+// result does not depend on the number of threads.
 
 import { Worker } from "worker_threads";
 import * as os from "os";
@@ -17,7 +19,7 @@ import { MATMUL_WASM_BASE64 } from "./matmul-wasm";
 import { checkMatmulArgs, MatmulOptions } from "./reference";
 
 /** Panel sizes of the kernel: a tile of C is MR rows × NR columns. */
-export const MR = 5;
+export const MR = 4;
 export const NR = 4;
 
 // The control block: Int32 slots at the start of the shared memory.
