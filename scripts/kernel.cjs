@@ -101,15 +101,16 @@ function startKernel(dist, configPath) {
  */
 function patchTslab(dist) {
   serializeZmqSends(require(require.resolve("zeromq", { paths: [dist] })));
+  // 3. the compile caches (scripts/tslab-compile-cache.cjs): V8's code for TypeScript itself, and
+  //    src/ compiled by an earlier kernel
+  const cache = require("./tslab-compile-cache.cjs");
+  const cacheDir = path.join(root, "build", "kernel-cache");
+  const cacheOn = cache.cacheEnabled();
+  let codeCache = cacheOn ? cache.loadTypeScriptWithCodeCache(dist, cacheDir) : null;
   const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [dist] }));
   ts.sys.watchDirectory = () => ({ close() {} });
-
-  // 3. the compile cache (scripts/tslab-compile-cache.cjs): src/ compiled by an earlier kernel is reused
-  const cache = require("./tslab-compile-cache.cjs");
-  const cacheOn = cache.cacheEnabled() && cache.installPatchedConverter(dist);
-  const depCache = cacheOn
-    ? cache.createDepCache({ dir: path.join(root, "build", "kernel-cache"), fingerprint: cache.fingerprint(root, ts, dist) })
-    : null;
+  const depCache =
+    cacheOn && cache.installPatchedConverter(dist) ? cache.createDepCache({ dir: cacheDir, fingerprint: cache.fingerprint(root, ts, dist) }) : null;
 
   const converter = require(path.join(dist, "converter.js"));
   const createConverter = converter.createConverter;
@@ -119,6 +120,13 @@ function patchTslab(dist) {
     const known = new Map(); // emitted path -> compiled JS of every imported file so far
     conv.convert = function (prevDecl, src) {
       const result = convert.call(this, prevDecl, src);
+      if (codeCache) {
+        // once the first cell has been compiled, V8's code for TypeScript covers what a kernel uses
+        const saving = codeCache;
+        codeCache = null;
+        if (warmOnly) saving.save();
+        else setTimeout(() => saving.save(), 1000).unref();
+      }
       if (result && result.sideOutputs && result.sideOutputs.length > 0) {
         const changed = new Set();
         for (const out of result.sideOutputs) {

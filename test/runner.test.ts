@@ -163,6 +163,12 @@ test("a new kernel reuses src/ compiled by an earlier one, and never serves a st
   // MLP_KERNEL_CACHE=off: works, and the cache folder is untouched
   assert.deepEqual(res.off.cell, ["ok", "21"]);
   assert.deepEqual(res.off.entries, res.off.before);
+  // V8's code cache for the TypeScript compiler: one file, accepted by the next run (not rewritten)
+  assert.deepEqual(res.v8.status, [0, 0, 0]);
+  assert.equal(res.v8.bins, 1);
+  assert.equal(res.v8.kept, true);
+  // … and a damaged one (1,000 zero bytes) is rejected by V8 and written anew
+  assert.ok(res.v8.replaced_size > 100_000, `size ${res.v8.replaced_size}`);
 });
 
 test("the compile cache's edits fit the installed tslab's converter", () => {
