@@ -172,7 +172,10 @@ function writeEntry(dir, file, entry) {
     fs.renameSync(tmp, file); // atomic: a kernel starting meanwhile reads the old state or the whole entry
     prune(dir);
   } catch (e) {
-    process.stderr.write(`mlp-course kernel: could not write the compile cache in ${dir} (${e.message})\n`);
+    // A shared read-only checkout (JupyterHub) is normal: its cache was filled by `npm run kernel`.
+    if (!["EACCES", "EPERM", "EROFS"].includes(e.code)) {
+      process.stderr.write(`mlp-course kernel: could not write the compile cache in ${dir} (${e.message})\n`);
+    }
   }
 }
 
