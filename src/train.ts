@@ -17,36 +17,41 @@
 // Students read forward/backward/update in network.ts; this file is the engine room.
 import type { NeuralNetwork } from "./network";
 import { Activation, identity, relu, sigmoid, sigmoidScalar, softmax, tanh } from "./activations";
-import { MATMUL_THRESHOLDS, matmulF64, matmulSmall } from "./kernels/index";
+import { MATMUL_THRESHOLDS, matmulF64, tinyProduct, TinyProduct } from "./kernels/index";
 import { addScaledResident, openArena, ResidentArena } from "./kernels/wasm";
 import { Matrix } from "./matrix";
 
-// Module-level bindings of the two functions called in the inner loops: some module transforms
+// Module-level bindings of the functions called in the inner loops: some module transforms
 // (tsx/esbuild) turn every use of an imported name into a getter call.
 const sigmoidOf = sigmoidScalar;
 const fastProduct = matmulF64;
-const plainProduct = matmulSmall;
 const addScaledFast = addScaledResident;
 const NO_TRANS = {};
 const TRANS_A = { transA: true };
 const TRANS_B = { transB: true };
 
-// out = op(a)·op(b) through matmulF64; tiny products (the XOR net's, called 50,000 times per fit) go
-// straight to its plain loops, skipping its argument checks: every size here comes from the
-// buffers and from W[l], whose shapes trainStep has checked.
-function product(out: Float64Array, a: Float64Array, b: Float64Array, m: number, k: number, n: number, transA: boolean, transB: boolean): void {
-  if (m * k * n < MATMUL_THRESHOLDS.wasm && k > 0) plainProduct(out, a, b, m, k, n, transA, transB);
+// out = op(a)·op(b): the width buffers' straight-line code for tiny products (the XOR net's, called
+// 50,000 times per fit; see tinyProduct), matmulF64 for the others.
+function product(tiny: TinyProduct | undefined, out: Float64Array, a: Float64Array, b: Float64Array, m: number, k: number, n: number, transA: boolean, transB: boolean): void {
+  if (tiny !== undefined) tiny(out, a, b);
   else fastProduct(out, a, b, m, k, n, transA ? TRANS_A : transB ? TRANS_B : NO_TRANS);
+}
+
+// the straight-line product for this shape when it is tiny, else undefined (matmulF64)
+function tinyOrUndefined(m: number, k: number, n: number, transA: boolean, transB: boolean): TinyProduct | undefined {
+  return m * k * n < MATMUL_THRESHOLDS.wasm ? tinyProduct(m, k, n, transA, transB) : undefined;
 }
 
 // Activations with an in-place path here; any other Activation object falls back to its g / gPrime.
 const Act = { Sigmoid: 0, Tanh: 1, Relu: 2, Identity: 3, Softmax: 4, Other: 5 } as const;
+// (module-level bindings again: no getter call per comparison)
+const SIGMOID = sigmoid, TANH = tanh, RELU = relu, IDENTITY = identity, SOFTMAX = softmax;
 function actCode(g: Activation): number {
-  if (g === sigmoid) return Act.Sigmoid;
-  if (g === tanh) return Act.Tanh;
-  if (g === relu) return Act.Relu;
-  if (g === identity) return Act.Identity;
-  if (g === softmax) return Act.Softmax;
+  if (g === SIGMOID) return Act.Sigmoid;
+  if (g === TANH) return Act.Tanh;
+  if (g === RELU) return Act.Relu;
+  if (g === IDENTITY) return Act.Identity;
+  if (g === SOFTMAX) return Act.Softmax;
   return Act.Other;
 }
 
@@ -61,6 +66,13 @@ interface WidthBuffers {
   /** The gathered mini-batch X columns (n0 × w) and Y columns (nL × w). */
   Xb: Matrix;
   Yb: Matrix;
+  /**
+   * Per layer l, the products' straight-line code when they are tiny (else undefined):
+   * forward Z[l] = W[l]·A[l−1], hidden error E[l] = W[l+1]ᵀ·(E or dZ)[l+1], dW[l] = dZ[l]·A[l−1]ᵀ.
+   */
+  forward: Array<TinyProduct | undefined>;
+  error: Array<TinyProduct | undefined>;
+  grad: Array<TinyProduct | undefined>;
 }
 
 /**
@@ -123,7 +135,15 @@ export class TrainingBuffers {
       dZ: make(),
       Xb: this.zeros(arch[0], w),
       Yb: Matrix.zeros(arch[L], w),
+      forward: [undefined],
+      error: [undefined],
+      grad: [undefined],
     };
+    for (let l = 1; l <= L; l++) {
+      b.forward.push(tinyOrUndefined(arch[l], arch[l - 1], w, false, false));
+      b.error.push(l < L ? tinyOrUndefined(arch[l], arch[l + 1], w, true, false) : undefined);
+      b.grad.push(tinyOrUndefined(arch[l], w, arch[l - 1], false, true));
+    }
     this.widths.push(b);
     return b;
   }
@@ -227,13 +247,18 @@ export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix,
   // the working copy has the right shapes by construction; net.W is checked every step
   const Wt = bufs.W ?? net.W;
   const resident = bufs.W !== undefined;
-  if (!resident) for (let l = 1; l <= L; l++) checkWeightShape(net, l);
+  if (!resident) {
+    for (let l = 1; l <= L; l++) {
+      const Wl = net.W[l];
+      if (Wl.rows !== arch[l] || Wl.cols !== arch[l - 1] || Wl.data.length !== arch[l] * arch[l - 1]) checkWeightShape(net, l);
+    }
+  }
   A[0] = A0;
 
   // forward: Z[l] = W[l]·A[l−1] (+ b[l]), A[l] = g(Z[l])
   for (let l = 1; l <= L; l++) {
     const Zl = Z[l].data;
-    product(Zl, Wt[l].data, A[l - 1].data, arch[l], arch[l - 1], w, false, false);
+    product(wb.forward[l], Zl, Wt[l].data, A[l - 1].data, arch[l], arch[l - 1], w, false, false);
     if (net.bias) {
       const b = net.b[l].data;
       for (let i = 0; i < arch[l]; i++) {
@@ -254,7 +279,7 @@ export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix,
   for (let l = L; l >= 1; l--) {
     if (l < L) {
       // hidden error: "lecture" E[l] = W[l+1]ᵀ·E[l+1];  "exact" E[l] = W[l+1]ᵀ·dZ[l+1]
-      product(E[l].data, Wt[l + 1].data, (exact ? dZ[l + 1] : E[l + 1]).data, arch[l], arch[l + 1], w, true, false);
+      product(wb.error[l], E[l].data, Wt[l + 1].data, (exact ? dZ[l + 1] : E[l + 1]).data, arch[l], arch[l + 1], w, true, false);
     }
     if (l === L && crossEntropy) {
       // cross-entropy with sigmoid/softmax output: dZ[L] = E[L]
@@ -264,7 +289,7 @@ export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix,
       derivativeInto(net.activationOf(l), E[l], Z[l], A[l], dZ[l]);
     }
     // dW[l] = dZ[l]·A[l−1]ᵀ
-    product(dW[l].data, dZ[l].data, A[l - 1].data, arch[l], w, arch[l - 1], false, true);
+    product(wb.grad[l], dW[l].data, dZ[l].data, A[l - 1].data, arch[l], w, arch[l - 1], false, true);
     // db[l] = dZ[l] summed over the samples
     if (net.bias) {
       const d = dZ[l].data, o = db[l].data;

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
-import { matmulF64, matmulReference, wasmAvailable, MATMUL_THRESHOLDS } from "../src/kernels/index";
+import { matmulF64, matmulReference, tinyProduct, wasmAvailable, MATMUL_THRESHOLDS } from "../src/kernels/index";
 import { addScaledResident, isResident, matmulWasm, matmulThreadStats, MR, NR, openArena } from "../src/kernels/wasm";
 import { Random } from "../src/random";
 
@@ -318,4 +318,28 @@ test("addScaledResident (the update W += η·ΔW in WebAssembly) gives the JavaS
   } finally {
     arena.close();
   }
+});
+
+test("tinyProduct (straight-line code per shape) gives the reference's exact bits for every tiny shape tried, all transposes; larger shapes are refused", () => {
+  const r = rng(23);
+  const shapes: Array<[number, number, number]> = [
+    [1, 1, 1], [4, 2, 4], [1, 4, 4], [4, 1, 4], [4, 4, 2], [3, 5, 7], [7, 1, 9], [1, 9, 1], [8, 8, 7], [2, 0, 3], [0, 3, 2],
+  ];
+  for (const [m, k, n] of shapes) {
+    assert.ok(m * k * n < MATMUL_THRESHOLDS.wasm);
+    for (const [transA, transB] of TRANS) {
+      const a = randomArray(m * k, r).map((v) => v * 1e3);
+      const b = randomArray(k * n, r).map((v) => v * 1e-3);
+      if (a.length > 0) a[0] = -0;
+      const want = matmulReference(new Float64Array(m * n), a, b, m, k, n, { transA, transB });
+      const got = new Float64Array(m * n).fill(NaN);
+      const f = tinyProduct(m, k, n, transA, transB);
+      f(got, a, b);
+      for (let i = 0; i < want.length; i++) {
+        if (!Object.is(got[i], want[i])) assert.fail(`(${m}×${k})·(${k}×${n}) transA=${transA} transB=${transB}, entry ${i}: ${got[i]} vs ${want[i]}`);
+      }
+      assert.equal(tinyProduct(m, k, n, transA, transB), f, "made once per shape");
+    }
+  }
+  assert.throws(() => tinyProduct(8, 8, 8, false, false), /not a tiny product/);
 });
