@@ -126,9 +126,10 @@ test("products large enough for the WebAssembly kernel on all threads: fit = rea
   const labels = Array.from({ length: m }, () => Math.floor(r.random() * 10));
   const Y = Matrix.fromFunction(10, m, (i, j) => (labels[j] === i ? 0.99 : 0.01));
   const arch = [200, 100, 10];
-  // W1·A0 with batch 50 is 100·200·50 = 1,000,000 multiply-adds: past the threads threshold
-  assert.ok(100 * 200 * 50 >= MATMUL_THRESHOLDS.threads);
-  assertFitEqualsReadable(arch, { eta: 0.1, epochs: 3, batchSize: 50, shuffle: true, randomSeed: 12 }, X, Y);
+  // W1·A0 with batch 100 is 100·200·100 = 2,000,000 multiply-adds: past the threads threshold
+  // (the last batch, 30 columns, stays on one thread)
+  assert.ok(100 * 200 * 100 >= MATMUL_THRESHOLDS.threads);
+  assertFitEqualsReadable(arch, { eta: 0.1, epochs: 3, batchSize: 100, shuffle: true, randomSeed: 12 }, X, Y);
   const stats = matmulThreadStats();
   assert.equal(stats.workerError, null);
 });

@@ -20,15 +20,19 @@ export type { MatmulF64Options } from "./wasm";
 
 /**
  * Size thresholds of matmulF64, in multiply-adds (m·k·n), from `node --import tsx bench/thresholds.ts`
- * on a 2-vCPU AMD EPYC with Node 20 (load average ~2 from other jobs; medians of 5):
- * - wasm: below it the plain loops win (4×2·2×4, 32 multiply-adds: 0.05 µs plain vs 0.2 µs through
- *   WebAssembly, whose per-call copies and packing dominate); 8×8·8×8 (512): 0.9 vs 0.4 µs.
- * - threads: a second thread loses up to 64³ = 262,144 (50 µs on 1 thread, 61 µs on 2: waking the
- *   worker costs more than it saves) and wins from 80³ = 512,000 (94 vs 81 µs); 100×784·784×100:
- *   1.45 ms vs 0.94 ms, 100×100·100×784: 1.37 vs 0.85 ms. So two threads do pay on this 2-vCPU
- *   machine for the MNIST-sized products; the network's small products (100,000) stay on one.
+ * on a 2-vCPU AMD EPYC with Node 20 (shared with other jobs; two runs, load average ~0.3-1; medians
+ * of 5, which still vary up to 2× between runs):
+ * - wasm: below it the plain loops win (4×2·2×4, 32 multiply-adds: 0.1 µs plain vs 0.6 µs through
+ *   WebAssembly, whose per-call copies and packing dominate); 8×8·8×8 (512): 2.0 vs 0.8 µs.
+ *   (fit's own tiny products use tinyProduct's straight-line code below it.)
+ * - threads: with the 4×4 kernel one thread is faster up to 100×100·100×100 = 1,000,000 (114 µs on
+ *   1 thread, 152-167 µs on 2: waking the worker and the serial copies cost more than the split
+ *   saves); 128³ = 2,097,152 is about even (368 vs 264, 377 vs 345 µs); 100×784·784×100 and
+ *   100×100·100×784 (7,840,000) go either way in these copying calls (933 vs 1008, 870 vs 687 µs),
+ *   while inside fit, whose operands are resident (no copies), two threads do pay for them. So the
+ *   MNIST-sized products use both threads and the network's small products (100,000) one.
  */
-export const MATMUL_THRESHOLDS = { wasm: 512, threads: 400_000 };
+export const MATMUL_THRESHOLDS = { wasm: 512, threads: 2_000_000 };
 
 /**
  * out (m×n) = op(a) · op(b) on row-major Float64Arrays, fast; returns out.
