@@ -116,7 +116,7 @@
   (func (export "pack") (param $src i32) (param $dst i32) (param $count i32) (param $k i32)
                         (param $w i32) (param $rs i32) (param $cs i32)
     (local $i i32) (local $rows i32) (local $s i32) (local $d i32) (local $end i32)
-    (local $dstep i32) (local $sstep i32)
+    (local $dstep i32) (local $sstep i32) (local $full i32)
     ;; rows rounded up to a whole number of panels
     (local.set $rows (i32.mul (i32.div_u (i32.add (local.get $count) (i32.sub (local.get $w) (i32.const 1)))
                                          (local.get $w))
@@ -124,6 +124,30 @@
     (local.set $dstep (i32.mul (local.get $w) (i32.const 8)))
     (local.set $sstep (i32.mul (local.get $cs) (i32.const 8)))
     (local.set $i (i32.const 0))
+    ;; rs = 1 and w = 4 (op(B) = B, or op(A) = Aᵀ): the 4 values of one p in a whole panel are
+    ;; adjacent in the source, so they are copied as two v128 instead of one strided load each
+    ;; (the forward product's B = A0: about 4× fewer loads from rows 800 bytes apart)
+    (if (i32.and (i32.eq (local.get $rs) (i32.const 1)) (i32.eq (local.get $w) (i32.const 4)))
+      (then
+        ;; rows in whole panels
+        (local.set $full (i32.and (local.get $count) (i32.const -4)))
+        (block $done
+          (br_if $done (i32.eqz (local.get $full)))
+          (loop $panel
+            ;; panel i/4 starts at dst + (i/4)·k·4·8 = dst + i·k·8; source row i at src + i·8
+            (local.set $s (i32.add (local.get $src) (i32.mul (local.get $i) (i32.const 8))))
+            (local.set $d (i32.add (local.get $dst) (i32.mul (i32.mul (local.get $i) (local.get $k)) (i32.const 8))))
+            (local.set $end (i32.add (local.get $d) (i32.mul (local.get $k) (i32.const 32))))
+            (loop $p4
+              (v128.store offset=0 (local.get $d) (v128.load offset=0 (local.get $s)))
+              (v128.store offset=16 (local.get $d) (v128.load offset=16 (local.get $s)))
+              (local.set $s (i32.add (local.get $s) (local.get $sstep)))
+              (local.set $d (i32.add (local.get $d) (i32.const 32)))
+              (br_if $p4 (i32.lt_u (local.get $d) (local.get $end))))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br_if $panel (i32.lt_u (local.get $i) (local.get $full)))))))
+    ;; the other rows (all of them unless the fast path ran) one value at a time
+    (if (i32.ge_u (local.get $i) (local.get $rows)) (then (return)))
     (loop $row
       ;; d: first slot of row i in its panel: dst + ((i / w)·k·w + i % w)·8
       (local.set $d (i32.add (local.get $dst)
