@@ -13,12 +13,16 @@
 //     kernel then packs its operands from where they are and writes Z[l], E[l], dW[l] in place
 //     instead of copying every operand in and every result out, and W[l] += η·dW[l] runs there
 //     too. fit copies the working W[l] back into net.W whenever user code can look at them
-//     (before validation and onEpoch, and when it ends) and reads net.W again after onEpoch.
+//     (before validation and onEpoch, and when it ends) and reads net.W again after onEpoch;
+//   - after a product for matmulF64, the elementwise follow-up (bias and activation after
+//     Z[l] = W[l]·A[l−1], the update of W[1] after dW[1]) runs in the product's epilogue: block by
+//     block as blocks of the result are final, so this thread does it for its own blocks while the
+//     worker threads still compute theirs. Elementwise work in another order: the same numbers.
 // Students read forward/backward/update in network.ts; this file is the engine room.
 import type { NeuralNetwork } from "./network";
 import { Activation, identity, relu, sigmoid, sigmoidScalar, softmax, tanh } from "./activations";
 import { MATMUL_THRESHOLDS, matmulF64, tinyProduct, TinyProduct } from "./kernels/index";
-import { addScaledResident, openArena, ResidentArena } from "./kernels/wasm";
+import { addScaledBlockResident, addScaledResident, openArena, ResidentArena } from "./kernels/wasm";
 import { Matrix } from "./matrix";
 
 // Module-level bindings of the functions called in the inner loops: some module transforms
@@ -26,6 +30,7 @@ import { Matrix } from "./matrix";
 const sigmoidOf = sigmoidScalar;
 const fastProduct = matmulF64;
 const addScaledFast = addScaledResident;
+const addScaledBlockFast = addScaledBlockResident;
 const NO_TRANS = {};
 const TRANS_A = { transA: true };
 const TRANS_B = { transB: true };
@@ -258,6 +263,16 @@ export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix,
   // forward: Z[l] = W[l]·A[l−1] (+ b[l]), A[l] = g(Z[l])
   for (let l = 1; l <= L; l++) {
     const Zl = Z[l].data;
+    const code = actCode(net.activationOf(l));
+    if (wb.forward[l] === undefined && code <= Act.Identity) {
+      // an elementwise g after a product for matmulF64: the bias and g go in its epilogue, block by
+      // block as the block's Z values are final (overlapping the worker threads' share of the product)
+      const Al = A[l].data, b = net.bias ? net.b[l].data : undefined;
+      fastProduct(Zl, Wt[l].data, A[l - 1].data, arch[l], arch[l - 1], w, {
+        epilogue: (i0, i1, j0, j1) => biasActivateBlock(code, Zl, Al, b, w, i0, i1, j0, j1),
+      });
+      continue;
+    }
     product(wb.forward[l], Zl, Wt[l].data, A[l - 1].data, arch[l], arch[l - 1], w, false, false);
     if (net.bias) {
       const b = net.b[l].data;
@@ -289,7 +304,21 @@ export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix,
       derivativeInto(net.activationOf(l), E[l], Z[l], A[l], dZ[l]);
     }
     // dW[l] = dZ[l]·A[l−1]ᵀ
-    product(wb.grad[l], dW[l].data, dZ[l].data, A[l - 1].data, arch[l], w, arch[l - 1], false, true);
+    if (l === 1 && wb.grad[1] === undefined) {
+      // W[1] is not read again in this step, so its update W[1] += η·dW[1] goes in the product's
+      // epilogue, block by block (overlapping the worker threads' share of the product)
+      const W1 = Wt[1].data, dW1 = dW[1].data, n0 = arch[0];
+      fastProduct(dW1, dZ[1].data, A[0].data, arch[1], w, n0, {
+        transB: true,
+        epilogue: (i0, i1, j0, j1) => {
+          // (in WebAssembly SIMD when both are resident: the same multiply and add per entry)
+          if (resident && addScaledBlockFast(W1, dW1, eta, n0, i0, i1, j0, j1)) return;
+          for (let i = i0; i < i1; i++) for (let k = i * n0 + j0; k < i * n0 + j1; k++) W1[k] += eta * dW1[k];
+        },
+      });
+    } else {
+      product(wb.grad[l], dW[l].data, dZ[l].data, A[l - 1].data, arch[l], w, arch[l - 1], false, true);
+    }
     // db[l] = dZ[l] summed over the samples
     if (net.bias) {
       const d = dZ[l].data, o = db[l].data;
@@ -301,11 +330,15 @@ export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix,
     }
   }
 
-  // update: W[l] := W[l] + η·ΔW[l] (and b[l] := b[l] + η·Δb[l])
+  // update: W[l] := W[l] + η·ΔW[l] (and b[l] := b[l] + η·Δb[l]); W[1]'s was done above unless tiny
   for (let l = 1; l <= L; l++) {
     const W = Wt[l].data, d = dW[l].data;
     // (in WebAssembly SIMD when both are resident: the same multiply and add per entry)
-    if (!(resident && addScaledFast(W, d, eta))) for (let k = 0; k < W.length; k++) W[k] += eta * d[k];
+    if (l === 1 && wb.grad[1] === undefined) {
+      // done in dW[1]'s epilogue
+    } else if (!(resident && addScaledFast(W, d, eta))) {
+      for (let k = 0; k < W.length; k++) W[k] += eta * d[k];
+    }
     if (net.bias) {
       const b = net.b[l].data, g = db[l].data;
       for (let k = 0; k < b.length; k++) b[k] += eta * g[k];
@@ -314,6 +347,34 @@ export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix,
   A[0] = EMPTY;
   bufs.updated = true;
   return wb;
+}
+
+// Z := Z + b (when there is a bias) and A = g(Z) on the block [i0, i1) × [j0, j1) of (· × n) matrices,
+// for the elementwise activations (code Sigmoid, Tanh, Relu or Identity): activateInto's formulas.
+function biasActivateBlock(
+  code: number, z: Float64Array, a: Float64Array, b: Float64Array | undefined, n: number,
+  i0: number, i1: number, j0: number, j1: number,
+): void {
+  for (let i = i0; i < i1; i++) {
+    const k0 = i * n + j0, k1 = i * n + j1;
+    if (b !== undefined) {
+      const bi = b[i];
+      for (let k = k0; k < k1; k++) z[k] = z[k] + bi;
+    }
+    switch (code) {
+      case Act.Sigmoid:
+        for (let k = k0; k < k1; k++) a[k] = sigmoidOf(z[k]);
+        break;
+      case Act.Tanh:
+        for (let k = k0; k < k1; k++) a[k] = Math.tanh(z[k]);
+        break;
+      case Act.Relu:
+        for (let k = k0; k < k1; k++) a[k] = z[k] > 0 ? z[k] : 0;
+        break;
+      default: // Identity
+        for (let k = k0; k < k1; k++) a[k] = z[k];
+    }
+  }
 }
 
 // A = g(Z) into the buffer A, with the same scalar formulas as activations.ts.

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { matmulF64, matmulReference, tinyProduct, wasmAvailable, MATMUL_THRESHOLDS } from "../src/kernels/index";
-import { addScaledResident, isResident, matmulWasm, matmulThreadStats, MR, NR, openArena } from "../src/kernels/wasm";
+import { addScaledBlockResident, addScaledResident, isResident, matmulWasm, matmulThreadStats, MR, NR, openArena } from "../src/kernels/wasm";
 import { Random } from "../src/random";
 
 const root = resolve(__dirname, "..");
@@ -296,7 +296,7 @@ test("arenas nest: an inner arena's arrays lie above the outer one's, the outer 
   fresh.close();
 });
 
-test("addScaledResident (the update W += η·ΔW in WebAssembly) gives the JavaScript loop's bits; odd lengths; false for ordinary arrays", () => {
+test("addScaledResident and addScaledBlockResident (the update W += η·ΔW in WebAssembly) give the JavaScript loop's bits; odd lengths, blocks; false for ordinary arrays", () => {
   const r = rng(22);
   const arena = openArena()!;
   try {
@@ -315,6 +315,19 @@ test("addScaledResident (the update W += η·ΔW in WebAssembly) gives the JavaS
       assert.equal(addScaledResident(w, rd, eta), false);
       assert.equal(addScaledResident(rw, rd.subarray(1), eta), false);
     }
+    // block by block (the epilogue form) on a 30×41 matrix: whole rows, then column ranges
+    const [rows, cols] = [30, 41];
+    const w = randomArray(rows * cols, r), d = randomArray(rows * cols, r);
+    const want = w.slice();
+    for (let i = 0; i < want.length; i++) want[i] += 0.3 * d[i];
+    const rw = arena.alloc(rows * cols), rd = arena.alloc(rows * cols);
+    rw.set(w);
+    rd.set(d);
+    assert.equal(addScaledBlockResident(rw, rd, 0.3, cols, 0, 10, 0, cols), true);
+    assert.equal(addScaledBlockResident(rw, rd, 0.3, cols, 10, rows, 0, 20), true);
+    assert.equal(addScaledBlockResident(rw, rd, 0.3, cols, 10, rows, 20, cols), true);
+    for (let i = 0; i < want.length; i++) if (!Object.is(rw[i], want[i])) assert.fail(`block update, entry ${i}: ${rw[i]} vs ${want[i]}`);
+    assert.equal(addScaledBlockResident(w, rd, 0.3, cols, 0, rows, 0, cols), false);
   } finally {
     arena.close();
   }
@@ -342,4 +355,56 @@ test("tinyProduct (straight-line code per shape) gives the reference's exact bit
     }
   }
   assert.throws(() => tinyProduct(8, 8, 8, false, false), /not a tiny product/);
+});
+
+test("epilogue: called on blocks that cover out exactly once, each already final; with 2 threads, resident or not, padded or not, and through matmulF64's other paths", async () => {
+  await workerJoined();
+  const r = rng(24);
+  const arena = openArena()!;
+  try {
+    const shapes: Array<[number, number, number]> = [[100, 784, 100], [100, 100, 784], [128, 128, 128], [13, 17, 19], [3, 2, 4], [130, 120, 130]];
+    for (const [m, k, n] of shapes) {
+      for (const [transA, transB] of TRANS) {
+        const a = randomArray(m * k, r), b = randomArray(k * n, r);
+        const want = matmulReference(new Float64Array(m * n), a, b, m, k, n, { transA, transB });
+        for (const resident of [true, false]) {
+          const x = resident ? arena.alloc(m * k) : a.slice(), y = resident ? arena.alloc(k * n) : b.slice();
+          x.set(a);
+          y.set(b);
+          const out = resident ? arena.alloc(m * n) : new Float64Array(m * n);
+          const seen = new Uint8Array(m * n);
+          let blocks = 0;
+          const epilogue = (i0: number, i1: number, j0: number, j1: number) => {
+            blocks++;
+            for (let i = i0; i < i1; i++) {
+              for (let j = j0; j < j1; j++) {
+                seen[i * n + j]++;
+                if (!Object.is(out[i * n + j], want[i * n + j])) assert.fail(`(${m}×${k})·(${k}×${n}) entry ${i},${j} not final in the epilogue`);
+              }
+            }
+          };
+          for (const call of [
+            () => matmulWasm(out, x, y, m, k, n, { transA, transB, threads: 2, epilogue }),
+            () => matmulF64(out, x, y, m, k, n, { transA, transB, epilogue }),
+          ]) {
+            out.fill(NaN);
+            seen.fill(0);
+            blocks = 0;
+            call();
+            assert.ok(seen.every((c) => c === 1), `(${m}×${k})·(${k}×${n}) transA=${transA} transB=${transB} resident=${resident}: an entry not covered exactly once`);
+            assert.deepEqual(out, want);
+          }
+          if (resident && m % MR === 0 && n % NR === 0 && m * k * n >= MATMUL_THRESHOLDS.threads) assert.ok(blocks > 1, "in place on 2 threads: block by block");
+        }
+      }
+    }
+    // an epilogue that throws: the error reaches the caller and the next product still works
+    const [m, k, n] = [100, 784, 100];
+    const x = arena.alloc(m * k).fill(1), y = arena.alloc(k * n).fill(1), out = arena.alloc(m * n);
+    assert.throws(() => matmulWasm(out, x, y, m, k, n, { threads: 2, epilogue: () => { throw new Error("boom"); } }), /boom/);
+    matmulWasm(out, x, y, m, k, n, { threads: 2 });
+    assert.ok(out.every((v) => v === k));
+  } finally {
+    arena.close();
+  }
 });

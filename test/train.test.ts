@@ -220,6 +220,9 @@ test("resident buffers: fit uses them for large products, gives the readable loo
   const net = assertFitEqualsReadable([60, 20, 10], { eta: 0.3, epochs: 4, batchSize: 10, shuffle: true, bias: true, randomSeed: 31 }, X, Y);
   // full batch (fit keeps a resident copy of X), exact rule
   const full = assertFitEqualsReadable([60, 20, 10], { eta: 0.01, epochs: 5, backprop: "exact", randomSeed: 32 }, X, Y);
+  // the other elementwise activations in the products' epilogues (relu, tanh, identity, with bias)
+  assertFitEqualsReadable([60, 20, 10], { eta: 0.01, epochs: 3, batchSize: 10, activation: "relu", outputActivation: "identity", bias: true, randomSeed: 40 }, X, Y);
+  assertFitEqualsReadable([60, 20, 10], { eta: 0.05, epochs: 3, batchSize: 12, activation: "tanh", bias: true, backprop: "exact", randomSeed: 41 }, X, Y);
   for (const n of [net, full]) for (let l = 1; l <= n.L; l++) assert.equal(isResident(n.W[l].data), false);
   assert.equal(nextArenaOffset(), before);
 });

@@ -53,16 +53,22 @@ export function matmulF64(
 ): Float64Array {
   checkMatmulArgs("matmulF64", out, a, b, m, k, n, opts);
   if (m === 0 || n === 0) return out;
-  if (k === 0) return out.fill(0); // an empty sum
+  const epilogue = opts.epilogue;
   const size = m * k * n;
   const transA = opts.transA === true, transB = opts.transB === true;
-  if (size < MATMUL_THRESHOLDS.wasm) return matmulSmall(out, a, b, m, k, n, transA, transB);
-  // below the threads threshold: the calling thread only (a constant options object: no allocation per call)
-  const wasmOpts = size >= MATMUL_THRESHOLDS.threads ? opts : ONE_THREAD[transA ? 1 : 0][transB ? 1 : 0];
-  if (matmulWasm(out, a, b, m, k, n, wasmOpts)) return out;
-  // no WebAssembly here (or the operands do not fit its memory): the reference's cache-friendly loops
-  const ref: MatmulOptions = { transA, transB };
-  return matmulReference(out, a, b, m, k, n, ref);
+  if (k === 0) out.fill(0); // an empty sum
+  else if (size < MATMUL_THRESHOLDS.wasm) matmulSmall(out, a, b, m, k, n, transA, transB);
+  else {
+    // below the threads threshold: the calling thread only (a constant options object: no allocation per call)
+    const oneThread = epilogue ? { ...opts, threads: 1 } : ONE_THREAD[transA ? 1 : 0][transB ? 1 : 0];
+    const wasmOpts = size >= MATMUL_THRESHOLDS.threads ? opts : oneThread;
+    if (matmulWasm(out, a, b, m, k, n, wasmOpts)) return out; // (it runs the epilogue)
+    // no WebAssembly here (or the operands do not fit its memory): the reference's cache-friendly loops
+    const ref: MatmulOptions = { transA, transB };
+    matmulReference(out, a, b, m, k, n, ref);
+  }
+  epilogue?.(0, m, 0, n);
+  return out;
 }
 
 const NO_OPTIONS: MatmulF64Options = {};

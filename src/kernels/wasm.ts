@@ -295,7 +295,20 @@ export function openArena(): ResidentArena | null {
 export interface MatmulF64Options extends MatmulOptions {
   /** Upper bound on threads for this call (1 = calling thread only); default: setMatmulThreads's value. */
   threads?: number;
+  /**
+   * Follow-up work on out, called on the calling thread for blocks of rows [i0, i1) × columns
+   * [j0, j1) that together cover out exactly once, each when its values are final. When worker
+   * threads share the product (and out is resident and needs no padding), the blocks this thread
+   * computed are handed over right after it computed them, while the workers still compute
+   * theirs, and the workers' blocks after the product; otherwise one block, out as a whole, after
+   * the product. For elementwise follow-ups: the activation A = g(Z) after Z = W·A, the update
+   * W += η·dW after dW. Example: `{ epilogue: (i0, i1, j0, j1) => … }`.
+   */
+  epilogue?: Epilogue;
 }
+
+/** See MatmulF64Options.epilogue. */
+export type Epilogue = (i0: number, i1: number, j0: number, j1: number) => void;
 
 const round16 = (bytes: number) => (bytes + 15) & ~15;
 
@@ -331,9 +344,10 @@ export function matmulWasm(
   if (!residentA) s.f64.set(a, offA / 8);
   if (!residentB) s.f64.set(b, offB / 8);
   const residentOut = s.buffers.has(out.buffer);
-  const offC = product(s, offA, offB, residentOut ? out.byteOffset : -1, free, m, k, n, transA, transB, threads);
+  const epilogue = opts.epilogue;
+  const offC = product(s, offA, offB, residentOut ? out.byteOffset : -1, free, m, k, n, transA, transB, threads, epilogue);
   if (offC < 0) return false;
-  if (residentOut && offC === out.byteOffset) return true; // written in place
+  if (residentOut && offC === out.byteOffset) return true; // written in place (and the epilogue run)
   // copy C (rows of np entries) out without its padding
   const f64 = s.f64; // (product may have grown the memory: a fresh view)
   const np = Math.ceil(n / NR) * NR;
@@ -345,6 +359,7 @@ export function matmulWasm(
       out.set(f64.subarray(row, row + n), i * n);
     }
   }
+  epilogue?.(0, m, 0, n);
   return true;
 }
 
@@ -352,11 +367,13 @@ export function matmulWasm(
  * C = op(a)·op(b) for operands in the memory at byte offsets offA and offB, with scratch from byte
  * `free` on: packed panels, and C itself unless offOut >= 0 and C needs no padding (m a multiple
  * of MR, n of NR), in which case C is written at offOut. Returns the byte offset of C (rows of
- * ceil(n / NR)·NR entries), or −1 when the memory cannot grow enough.
+ * ceil(n / NR)·NR entries), or −1 when the memory cannot grow enough. When C is written in place,
+ * the epilogue (see MatmulF64Options) has been run on all of it on return; otherwise not at all.
  */
 function product(
   s: State, offA: number, offB: number, offOut: number, free: number,
   m: number, k: number, n: number, transA: boolean, transB: boolean, threads: number,
+  epilogue: Epilogue | undefined,
 ): number {
   const nIb = Math.ceil(m / MR);
   const nJb = Math.ceil(n / NR);
@@ -377,8 +394,9 @@ function product(
     ex.pack(a.src, a.packed, m, k, MR, a.rs, a.cs);
     ex.pack(b.src, b.packed, n, k, NR, b.rs, b.cs);
     ex.gemm(offAp, offBp, offC, k, np, 0, nIb, 0, nJb);
+    if (inPlace) epilogue?.(0, m, 0, n);
   } else {
-    runParallel(s, threads, a, b, offC, k, np, nIb, nJb);
+    runParallel(s, threads, a, b, offC, k, np, nIb, nJb, inPlace ? epilogue : undefined);
   }
   return offC;
 }
@@ -394,8 +412,13 @@ interface Operand {
 
 // C is split along its longer side into chunks of tile rows (or columns), a few per thread. The
 // operand shared by all chunks is packed first; each chunk then packs its own panels of the other
-// one (in parallel: a thread packs what it is about to multiply) and computes its tiles.
-function runParallel(s: State, threads: number, a: Operand, b: Operand, c: number, k: number, np: number, nIb: number, nJb: number): void {
+// one (in parallel: a thread packs what it is about to multiply) and computes its tiles. With an
+// epilogue (C in place, a multiple of the tile size), this thread runs it on each chunk it computed
+// right away, and on the helpers' chunks once the product is done.
+function runParallel(
+  s: State, threads: number, a: Operand, b: Operand, c: number, k: number, np: number, nIb: number, nJb: number,
+  epilogue: Epilogue | undefined,
+): void {
   ensureWorkers(s, threads);
   const ctrl = s.ctrl;
   const ex = s.exports;
@@ -407,6 +430,14 @@ function runParallel(s: State, threads: number, a: Operand, b: Operand, c: numbe
   const chunk = Math.max(1, Math.ceil(panels / (4 * threads)));
   const nChunks = Math.ceil(panels / chunk);
   const ap = a.packed, bp = b.packed;
+  const m = a.count, n = b.count;
+  // the block of C of chunks lo..hi−1 (panel numbers): [i0, i1) × [j0, j1)
+  const runEpilogue = (f: Epilogue, lo: number, hi: number) => {
+    if (byRows) f(lo * MR, Math.min(hi * MR, m), 0, n);
+    else f(0, m, lo * NR, Math.min(hi * NR, n));
+  };
+  // chunks this thread computed (when there is an epilogue to run on the others afterwards)
+  const mine = epilogue ? new Uint8Array(nChunks) : undefined;
   ctrl.set([ap, bp, c, k, np, nChunks, chunk, byRows ? 1 : 0, nIb, nJb, split.src, split.count, split.rs, split.cs], ARG);
   Atomics.store(ctrl, NEXT, 0);
   // open the job (odd number) and wake the helpers
@@ -414,22 +445,34 @@ function runParallel(s: State, threads: number, a: Operand, b: Operand, c: numbe
   Atomics.add(ctrl, SEQ, 1);
   Atomics.notify(ctrl, SEQ);
   const { gemm, pack } = ex;
-  // the chunk loop, as in WORKER_SOURCE
-  for (let t = Atomics.add(ctrl, NEXT, 1); t < nChunks; t = Atomics.add(ctrl, NEXT, 1)) {
-    const lo = t * chunk, hi = Math.min(lo + chunk, panels), r0 = lo * w;
-    pack(split.src + r0 * split.rs * 8, split.packed + r0 * k * 8, Math.min(hi * w, split.count) - r0, k, w, split.rs, split.cs);
-    if (byRows) gemm(ap, bp, c, k, np, lo, hi, 0, nJb);
-    else gemm(ap, bp, c, k, np, 0, nIb, lo, hi);
-  }
-  // close the job (even number): a helper that wakes from now on leaves it alone ...
-  Atomics.add(ctrl, SEQ, 1);
-  // ... and wait for the helpers still inside a chunk
-  for (let active = Atomics.load(ctrl, ACTIVE); active !== 0; active = Atomics.load(ctrl, ACTIVE)) {
-    Atomics.wait(ctrl, ACTIVE, active);
+  try {
+    // the chunk loop, as in WORKER_SOURCE
+    for (let t = Atomics.add(ctrl, NEXT, 1); t < nChunks; t = Atomics.add(ctrl, NEXT, 1)) {
+      const lo = t * chunk, hi = Math.min(lo + chunk, panels), r0 = lo * w;
+      pack(split.src + r0 * split.rs * 8, split.packed + r0 * k * 8, Math.min(hi * w, split.count) - r0, k, w, split.rs, split.cs);
+      if (byRows) gemm(ap, bp, c, k, np, lo, hi, 0, nJb);
+      else gemm(ap, bp, c, k, np, 0, nIb, lo, hi);
+      if (epilogue && mine) {
+        runEpilogue(epilogue, lo, hi);
+        mine[t] = 1;
+      }
+    }
+  } finally {
+    // close the job (even number): a helper that wakes from now on leaves it alone ...
+    // (also when the epilogue threw: no helper may still be computing when this returns)
+    Atomics.store(ctrl, NEXT, nChunks);
+    Atomics.add(ctrl, SEQ, 1);
+    // ... and wait for the helpers still inside a chunk
+    for (let active = Atomics.load(ctrl, ACTIVE); active !== 0; active = Atomics.load(ctrl, ACTIVE)) {
+      Atomics.wait(ctrl, ACTIVE, active);
+    }
   }
   if (Atomics.load(ctrl, ERRORS) !== 0) {
     Atomics.store(ctrl, ERRORS, 0);
     throw new Error("matmulF64: a worker thread failed while computing its part of the product");
+  }
+  if (epilogue && mine) {
+    for (let t = 0; t < nChunks; t++) if (mine[t] === 0) runEpilogue(epilogue, t * chunk, Math.min(t * chunk + chunk, panels));
   }
 }
 
@@ -442,5 +485,20 @@ export function addScaledResident(y: Float64Array, x: Float64Array, alpha: numbe
   const s = state();
   if (!s || y.length !== x.length || !s.buffers.has(y.buffer) || !s.buffers.has(x.buffer)) return false;
   s.exports.axpy(y.byteOffset, x.byteOffset, y.length, alpha);
+  return true;
+}
+
+/**
+ * addScaledResident on the block [i0, i1) × [j0, j1) of two resident (· × n) matrices: the update
+ * W += η·dW in the epilogue of dW's product. Returns false (and does nothing) unless both are resident.
+ */
+export function addScaledBlockResident(
+  y: Float64Array, x: Float64Array, alpha: number, n: number, i0: number, i1: number, j0: number, j1: number,
+): boolean {
+  const s = state();
+  if (!s || y.length !== x.length || !s.buffers.has(y.buffer) || !s.buffers.has(x.buffer)) return false;
+  const axpy = s.exports.axpy, yo = y.byteOffset, xo = x.byteOffset;
+  if (j0 === 0 && j1 === n) axpy(yo + i0 * n * 8, xo + i0 * n * 8, (i1 - i0) * n, alpha); // whole rows: one run
+  else for (let i = i0; i < i1; i++) axpy(yo + (i * n + j0) * 8, xo + (i * n + j0) * 8, j1 - j0, alpha);
   return true;
 }
