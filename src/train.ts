@@ -183,6 +183,7 @@ export class TrainingBuffers {
     this.released = true;
     this.widths.length = 0;
     this.arena?.close();
+    this.arena = null;
   }
   private released = false;
 }

@@ -214,6 +214,7 @@ test("resident buffers: fit uses them for large products, gives the readable loo
   assert.equal(bufs.resident, true);
   assert.ok(isResident(bufs.dW[1].data) && isResident(bufs.W![1].data) && isResident(bufs.forWidth(47).Xb.data));
   bufs.release();
+  assert.equal(bufs.resident, false);
   assert.throws(() => bufs.forWidth(5), /after release/);
   const before = nextArenaOffset();
   // mini-batches of 10 (and a last one of 7), shuffled; 20·60·10 = 12,000 multiply-adds
