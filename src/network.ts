@@ -23,6 +23,10 @@ import { Random } from "./random";
 import { TrainingBuffers, countCorrect, gatherColumns, squaredSum, trainStep } from "./train";
 import { MATMUL_THRESHOLDS } from "./kernels/index";
 
+// Module-level bindings of the functions fit calls every step (10,000 times for the course's XOR):
+// some module transforms (tsx/esbuild) turn each use of an imported name into a getter call.
+const step = trainStep, sumOfSquares = squaredSum, correctOf = countCorrect;
+
 /** Layer sizes [n0, n1, …, nL], e.g. [2, 3, 1] (input, hidden, output). Example: `const arch: NetArch = [784, 100, 10]` */
 export type NetArch = number[];
 
@@ -403,10 +407,10 @@ export class NeuralNetwork {
       let sumSq = 0, objSum = 0, correct = 0;
       if (this.batchSize === undefined) {
         // full batch, course style: no division by m
-        const step = trainStep(this, buffers, fullX, Y, this.eta);
-        sumSq += squaredSum(step.E[L]);
-        if (this.loss === "cross-entropy") objSum += this.objectiveOf(step.A[L], Y);
-        correct += countCorrect(step.A[L], Y);
+        const out = step(this, buffers, fullX, Y, this.eta);
+        sumSq += sumOfSquares(out.E[L]);
+        if (this.loss === "cross-entropy") objSum += this.objectiveOf(out.A[L], Y);
+        correct += correctOf(out.A[L], Y);
       } else {
         const order = this.shuffle ? this.rng.permutation(m) : undefined;
         for (let start = 0; start < m; start += this.batchSize) {
@@ -416,10 +420,10 @@ export class NeuralNetwork {
           gatherColumns(X, Xb, start, order);
           gatherColumns(Y, Yb, start, order);
           // W[l] := W[l] + (η / batch size)·ΔW[l]
-          const step = trainStep(this, buffers, Xb, Yb, this.eta / (end - start));
-          sumSq += squaredSum(step.E[L]);
-          if (this.loss === "cross-entropy") objSum += this.objectiveOf(step.A[L], Yb);
-          correct += countCorrect(step.A[L], Yb);
+          const out = step(this, buffers, Xb, Yb, this.eta / (end - start));
+          sumSq += sumOfSquares(out.E[L]);
+          if (this.loss === "cross-entropy") objSum += this.objectiveOf(out.A[L], Yb);
+          correct += correctOf(out.A[L], Yb);
         }
       }
       const cost = this.loss === "sse" ? Math.sqrt(sumSq) : objSum / m;

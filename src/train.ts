@@ -124,7 +124,9 @@ export class TrainingBuffers {
 
   /** The buffers for batches of w columns (allocated on first use). */
   forWidth(w: number): WidthBuffers {
-    for (const b of this.widths) if (b.width === w) return b;
+    const last = this.lastWidth; // (every step asks; all but the last mini-batch have one width)
+    if (last !== undefined && last.width === w) return last;
+    for (const b of this.widths) if (b.width === w) return (this.lastWidth = b);
     if (this.released) throw new Error("TrainingBuffers: used after release()");
     const arch = this.netArch, L = arch.length - 1;
     const make = () => {
@@ -150,8 +152,10 @@ export class TrainingBuffers {
       b.grad.push(tinyOrUndefined(arch[l], w, arch[l - 1], false, true));
     }
     this.widths.push(b);
+    this.lastWidth = b;
     return b;
   }
+  private lastWidth: WidthBuffers | undefined = undefined;
 
   /**
    * Copies net.W into the working copy (resident buffers; otherwise does nothing), checking each
@@ -182,6 +186,7 @@ export class TrainingBuffers {
   release(): void {
     this.released = true;
     this.widths.length = 0;
+    this.lastWidth = undefined;
     this.arena?.close();
     this.arena = null;
   }
