@@ -106,6 +106,16 @@ function installPatchedConverter(dist) {
  * the key. lookup() returns one object per convert() call.
  */
 function createDepCache({ dir, fingerprint }) {
+  // Every cell after the import cell has src/ as dependencies, so lookup runs on each cell: the
+  // files' hashes are kept per SourceFile (TypeScript keeps the object while the file is unchanged)
+  // and an entry, once read, is kept in memory.
+  const textHashes = new WeakMap(); // SourceFile -> sha256 of its text
+  const hits = new Map(); // key -> entry read from disk by this process
+  const textHash = (sf) => {
+    let h = textHashes.get(sf);
+    if (h === undefined) textHashes.set(sf, (h = crypto.createHash("sha256").update(sf.text).digest("hex")));
+    return h;
+  };
   return {
     lookup(program, deps) {
       if (deps.length === 0) return null;
@@ -115,13 +125,19 @@ function createDepCache({ dir, fingerprint }) {
       for (const dep of sorted) {
         const sf = program.getSourceFile(dep);
         if (!sf) return null; // not in the program: leave this cell alone
-        hash.update("\0" + dep + "\0" + sf.text);
+        hash.update("\0" + dep + "\0" + textHash(sf));
       }
       const key = hash.digest("hex");
       const file = path.join(dir, key + ".json");
-      const entry = readEntry(file, sorted);
+      let entry = hits.get(key);
+      if (entry === undefined) {
+        entry = readEntry(file, sorted);
+        if (entry) {
+          touch(file);
+          hits.set(key, entry);
+        }
+      }
       if (entry) {
-        touch(file);
         return { hit: true, outputsOf: (dep) => entry.outputs[dep] };
       }
       const recorded = new Map();
