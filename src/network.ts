@@ -20,7 +20,7 @@ import { Activation, getActivation } from "./activations";
 import { Matrix, checkFinite, matmul, shapeStr } from "./matrix";
 import { binaryCrossEntropy, categoricalCrossEntropy, correctCount, courseCost, halfSquaredError } from "./loss";
 import { Random } from "./random";
-import { TrainingBuffers, countCorrect, gatherColumns, squaredSum, trainStep } from "./train";
+import { TrainingBuffers, countCorrect, gatherColumns, smallStepSpec, squaredSum, trainEpochs, trainStep } from "./train";
 import { MATMUL_THRESHOLDS } from "./kernels/index";
 
 // Module-level bindings of the functions fit calls every step (10,000 times for the course's XOR):
@@ -376,10 +376,12 @@ export class NeuralNetwork {
     // trainStep (train.ts) into buffers allocated once per fit: the same operations in the same
     // order, so the same numbers, without allocating inside the loop. When the products are large
     // enough for the WebAssembly kernel, the buffers and a working copy of W live in its memory
-    // ("resident"); net.W is then brought up to date before user code can see it.
+    // ("resident"); net.W is then brought up to date before user code can see it. A small network
+    // (every product tiny, e.g. XOR's) has its resident buffers stepped by one WebAssembly call.
     const width = Math.min(m, this.batchSize ?? m);
     const resident = this.netArch.some((n, l) => l > 0 && n * this.netArch[l - 1] * width >= MATMUL_THRESHOLDS.wasm);
-    const buffers = new TrainingBuffers(this.netArch, { resident });
+    const small = resident ? undefined : smallStepSpec(this, width);
+    const buffers = new TrainingBuffers(this.netArch, { resident, bias: this.bias, small });
     try {
       buffers.loadWeights(this);
       this.epochLoop(X, Y, buffers);
@@ -396,21 +398,44 @@ export class NeuralNetwork {
     return this;
   }
 
+  // the error fit throws when the cost of an epoch is not finite
+  private divergence(cost: number, epoch: number): Error {
+    return new Error(
+      `fit: the cost became ${cost} at epoch ${epoch} of ${this.epochs} (eta = ${this.eta}): training diverged — try a smaller learning rate eta (e.g. ${this.eta / 10})`,
+    );
+  }
+
   // fit's epochs, with the buffers of train.ts
   private epochLoop(X: Matrix, Y: Matrix, buffers: TrainingBuffers): void {
     const m = X.cols;
     const L = this.L;
-    // full batch: resident buffers take a copy of X (again after onEpoch, which could change X)
+    // full batch: resident buffers take a copy of X and Y (again after onEpoch, which could change them)
     const fullX = this.batchSize === undefined && buffers.resident ? buffers.forWidth(m).Xb : X;
+    const fullY = fullX !== X ? buffers.forWidth(m).Yb : Y;
     if (fullX !== X) fullX.data.set(X.data);
+    if (fullY !== Y) fullY.data.set(Y.data);
+    const whole = fullX !== X ? buffers.forWidth(m) : undefined;
+    if (whole?.plan && !this.onEpoch && !this.validation && this.loss === "sse") {
+      // a small network, full batch, nothing to call between epochs: the epochs below run in the
+      // WebAssembly kernel, a chunk per call, and report each epoch's Σ E² and correct count
+      let epoch = 0;
+      trainEpochs(this, buffers, whole, this.epochs, this.eta, (sumSq, correct) => {
+        epoch++;
+        const cost = Math.sqrt(sumSq);
+        if (!Number.isFinite(cost)) throw this.divergence(cost, epoch);
+        this.cost.push(cost);
+        this.accuracy.push(correct / m);
+      });
+      return;
+    }
     for (let epoch = 1; epoch <= this.epochs; epoch++) {
       let sumSq = 0, objSum = 0, correct = 0;
       if (this.batchSize === undefined) {
         // full batch, course style: no division by m
-        const out = step(this, buffers, fullX, Y, this.eta);
+        const out = step(this, buffers, fullX, fullY, this.eta);
         sumSq += sumOfSquares(out.E[L]);
-        if (this.loss === "cross-entropy") objSum += this.objectiveOf(out.A[L], Y);
-        correct += correctOf(out.A[L], Y);
+        if (this.loss === "cross-entropy") objSum += this.objectiveOf(out.A[L], fullY);
+        correct += correctOf(out.A[L], fullY);
       } else {
         const order = this.shuffle ? this.rng.permutation(m) : undefined;
         for (let start = 0; start < m; start += this.batchSize) {
@@ -427,11 +452,7 @@ export class NeuralNetwork {
         }
       }
       const cost = this.loss === "sse" ? Math.sqrt(sumSq) : objSum / m;
-      if (!Number.isFinite(cost)) {
-        throw new Error(
-          `fit: the cost became ${cost} at epoch ${epoch} of ${this.epochs} (eta = ${this.eta}): training diverged — try a smaller learning rate eta (e.g. ${this.eta / 10})`,
-        );
-      }
+      if (!Number.isFinite(cost)) throw this.divergence(cost, epoch);
       this.cost.push(cost);
       this.accuracy.push(m > 0 ? correct / m : NaN);
       // user code below sees net.W: bring it up to date from the working copy (resident buffers)
@@ -446,6 +467,7 @@ export class NeuralNetwork {
         // onEpoch may have changed or replaced net.W (or changed X)
         buffers.loadWeights(this);
         if (fullX !== X) fullX.data.set(X.data);
+        if (fullY !== Y) fullY.data.set(Y.data);
       }
     }
   }

@@ -22,7 +22,7 @@
 import type { NeuralNetwork } from "./network";
 import { Activation, identity, relu, sigmoid, sigmoidScalar, softmax, tanh } from "./activations";
 import { MATMUL_THRESHOLDS, matmulF64, tinyProduct, TinyProduct } from "./kernels/index";
-import { addScaledBlockResident, addScaledResident, openArena, ResidentArena } from "./kernels/wasm";
+import { addScaledBlockResident, addScaledResident, isResident, openArena, ResidentArena, residentSmallTraining } from "./kernels/wasm";
 import { Matrix } from "./matrix";
 
 // Module-level bindings of the functions called in the inner loops: some module transforms
@@ -31,6 +31,7 @@ const sigmoidOf = sigmoidScalar;
 const fastProduct = matmulF64;
 const addScaledFast = addScaledResident;
 const addScaledBlockFast = addScaledBlockResident;
+const smallTraining = residentSmallTraining();
 const NO_TRANS = {};
 const TRANS_A = { transA: true };
 const TRANS_B = { transB: true };
@@ -78,6 +79,46 @@ interface WidthBuffers {
   forward: Array<TinyProduct | undefined>;
   error: Array<TinyProduct | undefined>;
   grad: Array<TinyProduct | undefined>;
+  /**
+   * For a small network (see smallStepSpec), the plan of the WebAssembly step over these buffers
+   * (matmul.wat's trainStep), which then does the whole step when A0 is Xb and Y is Yb; else undefined.
+   */
+  plan: Int32Array | undefined;
+  /** With a plan: room for EPOCH_CHUNK epochs' (Σ E², correct count) pairs written by trainEpochs. */
+  log: Float64Array | undefined;
+}
+
+/** Epochs per call of the kernel's trainEpochs (its log is 2 × this many float64s). */
+const EPOCH_CHUNK = 512;
+
+/**
+ * What the WebAssembly step needs to know of a network beyond its sizes: each layer's activation
+ * code (index l = 1..L), whether it has biases, whether its loss is cross-entropy.
+ */
+export interface SmallStepSpec {
+  acts: number[];
+  bias: boolean;
+  crossEntropy: boolean;
+}
+
+/**
+ * The spec of the WebAssembly step (matmul.wat's trainStep) for this network and batch width, or
+ * undefined where it does not apply: it covers networks whose products are all tiny (the ones
+ * trainStep would do with tinyProduct's straight-line code, e.g. the course's XOR net: there the
+ * dozens of 2- to 16-trip loops of a JavaScript step cost more than their arithmetic) with sigmoid,
+ * ReLU or identity activations, and needs the kernel.
+ */
+export function smallStepSpec(net: NeuralNetwork, width: number): SmallStepSpec | undefined {
+  if (smallTraining === null || width < 1) return undefined;
+  const arch = net.netArch, L = net.L, acts = [-1];
+  for (let l = 1; l <= L; l++) {
+    const code = actCode(net.activationOf(l));
+    if (code !== Act.Sigmoid && code !== Act.Relu && code !== Act.Identity) return undefined;
+    acts.push(code);
+    const big = (m: number, k: number, n: number) => m * k * n >= MATMUL_THRESHOLDS.wasm;
+    if (big(arch[l], arch[l - 1], width) || (l < L && big(arch[l], arch[l + 1], width))) return undefined;
+  }
+  return { acts, bias: net.bias, crossEntropy: net.loss === "cross-entropy" };
 }
 
 /**
@@ -93,22 +134,31 @@ export class TrainingBuffers {
   readonly db: Matrix[];
   /** The working copy of W[l] (resident buffers only; else undefined and trainStep uses net.W). */
   readonly W: Matrix[] | undefined;
+  /** The working copy of b[l] (resident buffers of a network with biases; else undefined: net.b). */
+  readonly B: Matrix[] | undefined;
+  /** The small-network step's spec (see smallStepSpec), when the buffers were made for it. */
+  private readonly small: SmallStepSpec | undefined;
   private readonly widths: WidthBuffers[] = [];
   private arena: ResidentArena | null;
 
-  constructor(netArch: readonly number[], opts: { resident?: boolean } = {}) {
+  constructor(netArch: readonly number[], opts: { resident?: boolean; bias?: boolean; small?: SmallStepSpec } = {}) {
     this.netArch = netArch.slice();
-    this.arena = opts.resident ? openArena() : null;
+    this.arena = opts.resident || opts.small ? openArena() : null;
+    this.small = this.arena ? opts.small : undefined;
     const L = netArch.length - 1;
     this.dW = [EMPTY];
     this.db = [EMPTY];
     for (let l = 1; l <= L; l++) {
       this.dW.push(this.zeros(netArch[l], netArch[l - 1]));
-      this.db.push(Matrix.zeros(netArch[l], 1));
+      this.db.push(this.zeros(netArch[l], 1));
     }
     if (this.arena) {
       this.W = [EMPTY];
       for (let l = 1; l <= L; l++) this.W.push(this.zeros(netArch[l], netArch[l - 1]));
+      if (opts.bias) {
+        this.B = [EMPTY];
+        for (let l = 1; l <= L; l++) this.B.push(this.zeros(netArch[l], 1));
+      }
     }
   }
 
@@ -141,21 +191,55 @@ export class TrainingBuffers {
       E: make(),
       dZ: make(),
       Xb: this.zeros(arch[0], w),
-      Yb: Matrix.zeros(arch[L], w),
+      Yb: this.zeros(arch[L], w),
       forward: [undefined],
       error: [undefined],
       grad: [undefined],
+      plan: undefined,
+      log: undefined,
     };
     for (let l = 1; l <= L; l++) {
       b.forward.push(tinyOrUndefined(arch[l], arch[l - 1], w, false, false));
       b.error.push(l < L ? tinyOrUndefined(arch[l], arch[l + 1], w, true, false) : undefined);
       b.grad.push(tinyOrUndefined(arch[l], w, arch[l - 1], false, true));
     }
+    if (this.small && this.small.crossEntropy) b.dZ[L] = b.E[L]; // (as trainStep sets it)
+    b.plan = this.planFor(b);
+    if (b.plan) {
+      b.log = this.arena!.alloc(2 * EPOCH_CHUNK);
+      if (!isResident(b.log)) b.plan = b.log = undefined;
+    }
     this.widths.push(b);
     this.lastWidth = b;
     return b;
   }
   private lastWidth: WidthBuffers | undefined = undefined;
+
+  // The WebAssembly step's plan for the width buffers b (layout in matmul.wat, before trainStep),
+  // or undefined when there is no small-network spec or some buffer is not in the kernel's memory.
+  private planFor(b: WidthBuffers): Int32Array | undefined {
+    const spec = this.small, arena = this.arena;
+    if (!spec || !arena || !this.W || (spec.bias && !this.B)) return undefined;
+    const arch = this.netArch, L = arch.length - 1;
+    const words = 4 + 12 * L;
+    const store = arena.alloc(Math.ceil(words / 2));
+    const plan = new Int32Array(store.buffer, store.byteOffset, words);
+    const addr = (m: Matrix): number => (isResident(m.data) ? m.data.byteOffset : -1);
+    const addrs: number[] = [addr(b.Yb)];
+    plan[0] = L;
+    plan[1] = b.width;
+    plan[2] = (spec.bias ? 1 : 0) | (spec.crossEntropy ? 4 : 0);
+    plan[3] = addrs[0];
+    for (let l = 1; l <= L; l++) {
+      const layer = [
+        addr(this.W[l]), spec.bias ? addr(this.B![l]) : 0, addr(b.Z[l]), addr(b.A[l]), addr(b.E[l]), addr(b.dZ[l]),
+        addr(this.dW[l]), addr(this.db[l]), addr(l === 1 ? b.Xb : b.A[l - 1]),
+      ];
+      addrs.push(...layer);
+      plan.set([arch[l], arch[l - 1], spec.acts[l], ...layer], 4 + 12 * (l - 1));
+    }
+    return isResident(store) && addrs.every((a) => a >= 0) ? plan : undefined;
+  }
 
   /**
    * Copies net.W into the working copy (resident buffers; otherwise does nothing), checking each
@@ -166,6 +250,10 @@ export class TrainingBuffers {
     if (!this.W) return;
     for (let l = 1; l < this.W.length; l++) checkWeightShape(net, l);
     for (let l = 1; l < this.W.length; l++) this.W[l].data.set(net.W[l].data);
+    if (this.B) {
+      for (let l = 1; l < this.B.length; l++) checkBiasShape(net, l);
+      for (let l = 1; l < this.B.length; l++) this.B[l].data.set(net.b[l].data);
+    }
     this.updated = false;
   }
 
@@ -176,6 +264,7 @@ export class TrainingBuffers {
   storeWeights(net: NeuralNetwork): void {
     if (!this.W || !this.updated) return;
     for (let l = 1; l < this.W.length; l++) net.W[l].data.set(this.W[l].data);
+    if (this.B) for (let l = 1; l < this.B.length; l++) net.b[l].data.set(this.B[l].data);
     this.updated = false;
   }
 
@@ -201,6 +290,15 @@ function checkWeightShape(net: NeuralNetwork, l: number): void {
   if (!(Wl instanceof Matrix) || Wl.rows !== arch[l] || Wl.cols !== arch[l - 1] || Wl.data.length !== arch[l] * arch[l - 1]) {
     const shape = Wl instanceof Matrix ? `(${Wl.rows}×${Wl.cols})` : String(Wl);
     throw new Error(`fit: W${l} is ${shape} but netArch [${arch}] needs (${arch[l]}×${arch[l - 1]})`);
+  }
+}
+
+// b[l] must be (n_l × 1); a wrong shape fails with a named error
+function checkBiasShape(net: NeuralNetwork, l: number): void {
+  const bl = net.b[l], n = net.netArch[l];
+  if (!(bl instanceof Matrix) || bl.rows !== n || bl.cols !== 1 || bl.data.length !== n) {
+    const shape = bl instanceof Matrix ? `(${bl.rows}×${bl.cols})` : String(bl);
+    throw new Error(`fit: b${l} is ${shape} but netArch [${net.netArch}] needs (${n}×1)`);
   }
 }
 
@@ -253,10 +351,16 @@ export function gatherColumns(X: Matrix, out: Matrix, start: number, order: read
 export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix, Y: Matrix, eta: number): WidthBuffers {
   const L = net.L, arch = net.netArch, w = A0.cols;
   const wb = bufs.forWidth(w);
+  if (wb.plan !== undefined && A0 === wb.Xb && Y === wb.Yb) {
+    // a small network: the whole step below in one call of the WebAssembly kernel
+    smallTraining!.step(wb.plan.byteOffset, eta, net.backprop === "exact" ? 1 : 0);
+    bufs.updated = true;
+    return wb;
+  }
   const { Z, A, E, dZ } = wb;
   const { dW, db } = bufs;
   // the working copy has the right shapes by construction; net.W is checked every step
-  const Wt = bufs.W ?? net.W;
+  const Wt = bufs.W ?? net.W, Bt = bufs.B ?? net.b;
   const resident = bufs.W !== undefined;
   if (!resident) {
     for (let l = 1; l <= L; l++) {
@@ -273,7 +377,7 @@ export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix,
     if (wb.forward[l] === undefined && code <= Act.Identity) {
       // an elementwise g after a product for matmulF64: the bias and g go in its epilogue, block by
       // block as the block's Z values are final (overlapping the worker threads' share of the product)
-      const Al = A[l].data, b = net.bias ? net.b[l].data : undefined;
+      const Al = A[l].data, b = net.bias ? Bt[l].data : undefined;
       fastProduct(Zl, Wt[l].data, A[l - 1].data, arch[l], arch[l - 1], w, {
         epilogue: (i0, i1, j0, j1) => biasActivateBlock(code, Zl, Al, b, w, i0, i1, j0, j1),
       });
@@ -281,7 +385,7 @@ export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix,
     }
     product(wb.forward[l], Zl, Wt[l].data, A[l - 1].data, arch[l], arch[l - 1], w, false, false);
     if (net.bias) {
-      const b = net.b[l].data;
+      const b = Bt[l].data;
       for (let i = 0; i < arch[l]; i++) {
         const bi = b[i], base = i * w;
         for (let j = 0; j < w; j++) Zl[base + j] = Zl[base + j] + bi;
@@ -346,13 +450,37 @@ export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix,
       for (let k = 0; k < W.length; k++) W[k] += eta * d[k];
     }
     if (net.bias) {
-      const b = net.b[l].data, g = db[l].data;
+      const b = Bt[l].data, g = db[l].data;
       for (let k = 0; k < b.length; k++) b[k] += eta * g[k];
     }
   }
   A[0] = EMPTY;
   bufs.updated = true;
   return wb;
+}
+
+/**
+ * Up to `count` full-batch epochs of trainStep on a small network's resident buffers, in one call of
+ * the WebAssembly kernel: X and Y must already be in wb.Xb and wb.Yb, and wb must have a plan.
+ * Calls record(sumSq, correct) for each epoch run, in order (Σ E[L]² of the epoch and its correct
+ * count, as trainStep's caller measures them); stops after the first epoch whose sum is not finite.
+ * Returns the number of epochs run.
+ */
+export function trainEpochs(
+  net: NeuralNetwork, bufs: TrainingBuffers, wb: WidthBuffers, count: number, eta: number,
+  record: (sumSq: number, correct: number) => void,
+): number {
+  const plan = wb.plan, log = wb.log;
+  if (plan === undefined || log === undefined) throw new Error("trainEpochs: these buffers have no small-network plan");
+  let done = 0;
+  while (done < count) {
+    const n = smallTraining!.epochs(plan.byteOffset, eta, net.backprop === "exact" ? 1 : 0, Math.min(EPOCH_CHUNK, count - done), log.byteOffset);
+    bufs.updated = true;
+    for (let e = 0; e < n; e++) record(log[2 * e], log[2 * e + 1]);
+    done += n;
+    if (!Number.isFinite(log[2 * n - 2])) break;
+  }
+  return done;
 }
 
 // Z := Z + b (when there is a bias) and A = g(Z) on the block [i0, i1) × [j0, j1) of (· × n) matrices,

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { matmulF64, matmulReference, tinyProduct, wasmAvailable, MATMUL_THRESHOLDS } from "../src/kernels/index";
-import { addScaledBlockResident, addScaledResident, isResident, matmulWasm, matmulThreadStats, MR, NR, openArena } from "../src/kernels/wasm";
+import { addScaledBlockResident, addScaledResident, isResident, matmulWasm, matmulThreadStats, MR, NR, openArena, wasmActivate, wasmExp } from "../src/kernels/wasm";
+import { sigmoidScalar } from "../src/activations";
 import { Random } from "../src/random";
 
 const root = resolve(__dirname, "..");
@@ -408,3 +409,62 @@ test("epilogue: called on blocks that cover out exactly once, each already final
     arena.close();
   }
 });
+
+// Doubles from raw bits, and the values next to x (one unit in the last place away).
+const f64Bits = new Float64Array(1), u32Bits = new Uint32Array(f64Bits.buffer);
+function fromWords(hi: number, lo: number): number {
+  u32Bits[1] = hi >>> 0;
+  u32Bits[0] = lo >>> 0;
+  return f64Bits[0];
+}
+function neighbours(x: number): number[] {
+  f64Bits[0] = x;
+  const hi = u32Bits[1], lo = u32Bits[0];
+  return [fromWords(lo === 0 ? hi - 1 : hi, lo - 1), x, fromWords(lo === 0xffffffff ? hi + 1 : hi, lo + 1)];
+}
+// the thresholds where exp changes branch (high words of |x|, fdlibm's e_exp.c), and their neighbours
+const EXP_EDGES = [
+  0, 1, -1, 0.5, -0.5, 2, -2, 10, -10, 36, -36, 708, -708, 709.7, -709.7, 745, -745, 746, -746, 1e-300, -1e-300, 5e-324, -5e-324,
+  Number.MAX_VALUE, -Number.MAX_VALUE, Math.LN2 / 2, -Math.LN2 / 2, 1.5 * Math.LN2, -1.5 * Math.LN2,
+  fromWords(0x40862e42, 0), fromWords(0xc0862e42, 0), 709.782712893384, -745.1332191019411,
+  fromWords(0x3fd62e42, 0xffffffff), fromWords(0x3fd62e43, 0), fromWords(0xbfd62e43, 0),
+  fromWords(0x3ff0a2b2, 0), fromWords(0xbff0a2b2, 0), fromWords(0x3e300000, 0), fromWords(0xbe300000, 0),
+].flatMap(neighbours);
+const SPECIALS = [-0, NaN, Infinity, -Infinity];
+
+test("the kernel's exp gives Math.exp's bits: branch edges, specials, 200,000 random arguments and 200,000 random bit patterns", () => {
+  const r = rng(61);
+  const xs = [...EXP_EDGES, ...SPECIALS];
+  for (let i = 0; i < 100_000; i++) xs.push((r() - 0.5) * 80, (r() - 0.5) * 1500);
+  for (let i = 0; i < 200_000; i++) xs.push(fromWords(r() * 2 ** 32, r() * 2 ** 32));
+  let differ = 0;
+  for (const x of xs) {
+    if (!Object.is(wasmExp(x), Math.exp(x)) && differ++ < 5) assert.fail(`exp(${x}): kernel ${wasmExp(x)}, Math.exp ${Math.exp(x)}`);
+  }
+  assert.equal(differ, 0);
+});
+
+test("the kernel's activations (two at a time) give sigmoidScalar's and trainStep's bits, special lanes and odd lengths included", () => {
+  const r = rng(62);
+  const xs = [...EXP_EDGES, ...SPECIALS];
+  for (let i = 0; i < 60_000; i++) xs.push((r() - 0.5) * 60);
+  for (let i = 0; i < 20_000; i++) xs.push(fromWords(r() * 2 ** 32, r() * 2 ** 32));
+  for (const n of [xs.length, xs.length - 1, 1, 3]) {
+    const arena = openArena()!;
+    const z = arena.alloc(n), a = arena.alloc(n);
+    assert.ok(isResident(z) && isResident(a));
+    // a special value beside each ordinary one too: pairs of every kind
+    for (let k = 0; k < n; k++) z[k] = xs[(k * 7919) % xs.length];
+    for (const g of ["sigmoid", "relu", "identity"] as const) {
+      a.fill(42);
+      assert.equal(wasmActivate(g, z, a), true);
+      for (let k = 0; k < n; k++) {
+        const want = g === "sigmoid" ? sigmoidScalar(z[k]) : g === "relu" ? (z[k] > 0 ? z[k] : 0) : z[k];
+        if (!Object.is(a[k], want)) assert.fail(`${g}(${z[k]}) at ${k} of ${n}: kernel ${a[k]}, JavaScript ${want}`);
+      }
+    }
+    arena.close();
+  }
+  assert.equal(wasmActivate("sigmoid", new Float64Array(2), new Float64Array(2)), false);
+});
+

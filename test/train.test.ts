@@ -13,7 +13,7 @@ import { blobs, moons, xor } from "../src/data";
 import { binaryCrossEntropy, categoricalCrossEntropy, correctCount } from "../src/loss";
 import { matmulThreadStats, MATMUL_THRESHOLDS } from "../src/kernels/index";
 import { isResident, openArena } from "../src/kernels/wasm";
-import { TrainingBuffers, countCorrect, gatherColumns, trainStep } from "../src/train";
+import { TrainingBuffers, countCorrect, gatherColumns, smallStepSpec, trainEpochs, trainStep } from "../src/train";
 
 const root = resolve(__dirname, "..");
 
@@ -281,6 +281,110 @@ test("a fit inside another fit's onEpoch (two networks training interleaved): bo
   for (const n of inner) for (let l = 1; l <= 2; l++) assertSameBits(n.W[l].data, wantInner.W[l].data, `inner W${l}`);
 });
 
+test("small networks: fit's WebAssembly step (and its epoch loop) gives the readable loop's bits", () => {
+  // which networks it covers: every product tiny, activations sigmoid / relu / identity
+  const spec = (arch: number[], opts: NetworkOptions, width: number) => smallStepSpec(new NeuralNetwork(arch, opts), width);
+  assert.deepEqual(spec([2, 4, 1], {}, 4), { acts: [-1, 0, 0], bias: false, crossEntropy: false });
+  assert.deepEqual(spec([2, 6, 1], { activation: "relu", bias: true, outputActivation: "identity" }, 8), { acts: [-1, 2, 3], bias: true, crossEntropy: false });
+  assert.equal(spec([2, 4, 1], { activation: "tanh" }, 4), undefined);
+  assert.equal(spec([2, 5, 3], { loss: "cross-entropy" }, 16), undefined); // softmax output
+  assert.equal(spec([2, 16, 1], {}, 16), undefined); // 16·2·16 = 512 multiply-adds: not tiny
+  assert.equal(spec([2, 4, 1], {}, 0), undefined);
+
+  // full batch, no per-epoch callback: whole chunks of epochs per call (the course's XOR, both rules,
+  // 1,300 epochs: three chunks), and relu hidden + identity output with biases
+  for (const backprop of ["lecture", "exact"] as const) {
+    assertFitEqualsReadable([2, 4, 1], { eta: 1, epochs: 1300, randomSeed: 1, backprop }, Xx, Yx);
+  }
+  const { X, Y } = moons(24, { noise: 0.1, seed: 21 });
+  assertFitEqualsReadable([2, 7, 3, 1], { eta: 0.05, epochs: 300, activation: "relu", outputActivation: "identity", bias: true, backprop: "exact", randomSeed: 22 }, X, Y);
+  // odd sizes everywhere (pairs with a last single entry): [3,5,1] on 7 columns
+  const r = new Random(23);
+  const X7 = r.randomMatrix(3, 7), Y7 = r.randomMatrix(1, 7);
+  assertFitEqualsReadable([3, 5, 1], { eta: 0.7, epochs: 200, bias: true, randomSeed: 24 }, X7, Y7);
+  // several output rows: the correct count takes each column's largest entry
+  const Y3 = r.randomMatrix(3, 7);
+  assertFitEqualsReadable([3, 4, 3], { eta: 0.3, epochs: 100, randomSeed: 25 }, X7, Y3);
+
+  // one step at a time through the plan, against trainStep's JavaScript on plain buffers
+  const net = new NeuralNetwork([2, 4, 1], { eta: 1, bias: true });
+  const twin = new NeuralNetwork([2, 4, 1], { eta: 1, bias: true });
+  const small = new TrainingBuffers(net.netArch, { bias: true, small: smallStepSpec(net, 4) });
+  const plain = new TrainingBuffers(twin.netArch);
+  const wb = small.forWidth(4);
+  assert.ok(wb.plan !== undefined && wb.log !== undefined && isResident(wb.log) && small.B !== undefined);
+  small.loadWeights(net);
+  wb.Xb.data.set(Xx.data);
+  wb.Yb.data.set(Yx.data);
+  for (let step = 0; step < 50; step++) {
+    const a = trainStep(net, small, wb.Xb, wb.Yb, 0.5);
+    const b = trainStep(twin, plain, Xx, Yx, 0.5);
+    assertSameBits(a.A[2].data, b.A[2].data, `A2, step ${step}`);
+    assertSameBits(a.E[1].data, b.E[1].data, `E1, step ${step}`);
+  }
+  small.storeWeights(net);
+  for (let l = 1; l <= 2; l++) {
+    assertSameBits(net.W[l].data, twin.W[l].data, `W${l}`);
+    assertSameBits(net.b[l].data, twin.b[l].data, `b${l}`);
+  }
+  // trainEpochs reports each epoch's Σ E² and correct count, and refuses buffers without a plan
+  const seen: Array<[number, number]> = [];
+  assert.equal(trainEpochs(net, small, wb, 3, 0.5, (s, c) => seen.push([s, c])), 3);
+  assert.equal(seen.length, 3);
+  assert.ok(seen.every(([s, c]) => s > 0 && Number.isInteger(c) && c >= 0 && c <= 4));
+  assert.throws(() => trainEpochs(twin, plain, plain.forWidth(4), 1, 0.5, () => {}), /no small-network plan/);
+  small.release();
+  plain.release();
+});
+
+test("small networks: onEpoch may change W and b between WebAssembly steps; a diverging fit names the same epoch either way", () => {
+  const { X, Y } = moons(30, { noise: 0.1, seed: 26 });
+  const base: NetworkOptions = { eta: 0.5, epochs: 6, bias: true, activation: "relu", randomSeed: 27 };
+  const seen: number[] = [];
+  const net = new NeuralNetwork([2, 5, 1], {
+    ...base,
+    validation: { X, Y },
+    onEpoch: (epoch, _c, n) => {
+      seen.push(n.W[1].get(0, 0), n.b[1].get(2, 0), n.b[2].get(0, 0));
+      if (epoch === 2) n.b[1].data[2] = 0.25; // in place
+      if (epoch === 4) n.b[2] = Matrix.from([[-0.5]]); // replaced
+    },
+  }).fit(X, Y);
+  const ref = new NeuralNetwork([2, 5, 1], base);
+  const replay: number[] = [], valCost: number[] = [];
+  for (let epoch = 1; epoch <= 6; epoch++) {
+    ref.update(ref.backward(ref.forward(X), Y));
+    valCost.push(ref.costOf(ref.predict(X), Y));
+    replay.push(ref.W[1].get(0, 0), ref.b[1].get(2, 0), ref.b[2].get(0, 0));
+    if (epoch === 2) ref.b[1].data[2] = 0.25;
+    if (epoch === 4) ref.b[2] = Matrix.from([[-0.5]]);
+  }
+  assertSameBits(seen, replay, "W1[0, 0], b1[2], b2[0] after each epoch");
+  assertSameBits(net.valCost, valCost, "validation cost");
+  assertSameBits(net.b[1].data, ref.b[1].data, "b1");
+  // a wrong bias shape from onEpoch fails with a named error
+  const bad = new NeuralNetwork([2, 5, 1], { ...base, onEpoch: (_e, _c, n) => (n.b[1] = Matrix.zeros(2, 1)) });
+  assert.throws(() => bad.fit(X, Y), { message: "fit: b1 is (2×1) but netArch [2,5,1] needs (5×1)" });
+  // divergence: identity output, a huge η; the kernel's epoch loop and the per-epoch path (an
+  // onEpoch forces it) stop at the same epoch with the same message, and leave the same W
+  const wild: NetworkOptions = { eta: 1e6, epochs: 50, activation: "relu", outputActivation: "identity", randomSeed: 28 };
+  const a = new NeuralNetwork([2, 5, 1], wild), b = new NeuralNetwork([2, 5, 1], { ...wild, onEpoch: () => {} });
+  const message = (n: NeuralNetwork) => {
+    try {
+      n.fit(X, Y);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return "no error";
+  };
+  const msg = message(a);
+  assert.match(msg, /^fit: the cost became (Infinity|NaN) at epoch \d+ of 50/);
+  assert.equal(message(b), msg);
+  assert.equal(a.cost.length, b.cost.length);
+  assertSameBits(a.cost, b.cost, "costs before the divergence");
+  assertSameBits(a.W[1].data, b.W[1].data, "W1 at the divergence");
+});
+
 test("without WebAssembly, fit falls back to plain arrays and gives the same bits", () => {
   const script = `
     // as on a runtime without WebAssembly SIMD: compiling the kernel's module throws
@@ -293,7 +397,9 @@ test("without WebAssembly, fit falls back to plain arrays and gives the same bit
     const r = new Random(38);
     const X = r.randomMatrix(60, 30), Y = r.randomMatrix(10, 30);
     const net = new NeuralNetwork([60, 20, 10], { eta: 0.2, epochs: 3, batchSize: 10, randomSeed: 39 }).fit(X, Y);
-    console.log(JSON.stringify({ wasm: wasmAvailable(), W1: Array.from(net.W[1].data.subarray(0, 50)) }));`;
+    const { xor } = require("./src/data");
+    const small = new NeuralNetwork([2, 4, 1], { eta: 1, epochs: 500, randomSeed: 1 }).fit(xor().X, xor().Y);
+    console.log(JSON.stringify({ wasm: wasmAvailable(), W1: Array.from(net.W[1].data.subarray(0, 50)), xorCost: small.cost, xorW1: Array.from(small.W[1].data) }));`;
   const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: root, encoding: "utf8", timeout: 60_000 });
   assert.equal(r.status, 0, r.stderr);
   const got = JSON.parse(r.stdout.trim().split("\n").pop()!);
@@ -302,4 +408,8 @@ test("without WebAssembly, fit falls back to plain arrays and gives the same bit
   const X = rr.randomMatrix(60, 30), Y = rr.randomMatrix(10, 30);
   const want = new NeuralNetwork([60, 20, 10], { eta: 0.2, epochs: 3, batchSize: 10, randomSeed: 39 }).fit(X, Y);
   assertSameBits(got.W1, want.W[1].data.subarray(0, 50), "W1 without WebAssembly");
+  // and a small network (the WebAssembly step here, trainStep's JavaScript there)
+  const xorNet = new NeuralNetwork([2, 4, 1], { eta: 1, epochs: 500, randomSeed: 1 }).fit(Xx, Yx);
+  assertSameBits(got.xorCost, xorNet.cost, "XOR cost without WebAssembly");
+  assertSameBits(got.xorW1, xorNet.W[1].data, "XOR W1 without WebAssembly");
 });

@@ -54,6 +54,10 @@ interface Exports {
   gemm(ap: number, bp: number, c: number, k: number, np: number, ib0: number, ib1: number, jb0: number, jb1: number): void;
   pack(src: number, dst: number, count: number, k: number, w: number, rs: number, cs: number): void;
   axpy(y: number, x: number, n: number, alpha: number): void;
+  exp(x: number): number;
+  activate(z: number, a: number, n: number, act: number): void;
+  trainStep(plan: number, eta: number, exact: number): number;
+  trainEpochs(plan: number, eta: number, exact: number, epochs: number, log: number): number;
 }
 
 interface State {
@@ -500,5 +504,43 @@ export function addScaledBlockResident(
   const axpy = s.exports.axpy, yo = y.byteOffset, xo = x.byteOffset;
   if (j0 === 0 && j1 === n) axpy(yo + i0 * n * 8, xo + i0 * n * 8, (i1 - i0) * n, alpha); // whole rows: one run
   else for (let i = i0; i < i1; i++) axpy(yo + (i * n + j0) * 8, xo + (i * n + j0) * 8, j1 - j0, alpha);
+  return true;
+}
+
+/** The kernel's training of small networks (see residentSmallTraining). */
+export interface SmallTraining {
+  /** One step: `step(plan.byteOffset, eta, exact ? 1 : 0)`, returning Σ E[L]² of the step. */
+  step(plan: number, eta: number, exact: number): number;
+  /**
+   * `epochs(plan.byteOffset, eta, exact ? 1 : 0, count, log.byteOffset)`: count full-batch steps,
+   * each writing its Σ E[L]² and correct count to log; stops after a non-finite sum; returns the steps run.
+   */
+  epochs(plan: number, eta: number, exact: number, count: number, log: number): number;
+}
+
+/**
+ * matmul.wat's training of small networks — one forward → backward → update (trainStep), or many
+ * full-batch epochs (trainEpochs) — on resident buffers described by a plan, an Int32Array in the
+ * kernel's memory that train.ts writes; or null when the kernel is unavailable.
+ */
+export function residentSmallTraining(): SmallTraining | null {
+  const s = state();
+  return s ? { step: s.exports.trainStep, epochs: s.exports.trainEpochs } : null;
+}
+
+/** e^x computed by the kernel (the same bits as Math.exp in Node 20: see matmul.wat); NaN without it. For tests. */
+export function wasmExp(x: number): number {
+  const s = state();
+  return s ? s.exports.exp(x) : NaN;
+}
+
+/**
+ * a = g(z) by the kernel's small-network step (g: "sigmoid", "relu" or "identity"), on resident
+ * arrays of one length; false (nothing done) when they are not resident. For tests.
+ */
+export function wasmActivate(g: "sigmoid" | "relu" | "identity", z: Float64Array, a: Float64Array): boolean {
+  const s = state();
+  if (!s || z.length !== a.length || !s.buffers.has(z.buffer) || !s.buffers.has(a.buffer)) return false;
+  s.exports.activate(z.byteOffset, a.byteOffset, z.length, g === "sigmoid" ? 0 : g === "relu" ? 2 : 3);
   return true;
 }
