@@ -378,8 +378,10 @@ export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix,
       // an elementwise g after a product for matmulF64: the bias and g go in its epilogue, block by
       // block as the block's Z values are final (overlapping the worker threads' share of the product)
       const Al = A[l].data, b = net.bias ? Bt[l].data : undefined;
+      // sigmoid on resident Z and A: the kernel's, two entries at a time (the same bits)
+      const inKernel = resident && smallTraining !== null && isResident(Zl) && isResident(Al);
       fastProduct(Zl, Wt[l].data, A[l - 1].data, arch[l], arch[l - 1], w, {
-        epilogue: (i0, i1, j0, j1) => biasActivateBlock(code, Zl, Al, b, w, i0, i1, j0, j1),
+        epilogue: (i0, i1, j0, j1) => biasActivateBlock(code, Zl, Al, b, w, i0, i1, j0, j1, inKernel),
       });
       continue;
     }
@@ -484,10 +486,11 @@ export function trainEpochs(
 }
 
 // Z := Z + b (when there is a bias) and A = g(Z) on the block [i0, i1) × [j0, j1) of (· × n) matrices,
-// for the elementwise activations (code Sigmoid, Tanh, Relu or Identity): activateInto's formulas.
+// for the elementwise activations (code Sigmoid, Tanh, Relu or Identity): activateInto's formulas;
+// sigmoid by the WebAssembly kernel when inKernel (z and a resident).
 function biasActivateBlock(
   code: number, z: Float64Array, a: Float64Array, b: Float64Array | undefined, n: number,
-  i0: number, i1: number, j0: number, j1: number,
+  i0: number, i1: number, j0: number, j1: number, inKernel: boolean,
 ): void {
   for (let i = i0; i < i1; i++) {
     const k0 = i * n + j0, k1 = i * n + j1;
@@ -497,7 +500,8 @@ function biasActivateBlock(
     }
     switch (code) {
       case Act.Sigmoid:
-        for (let k = k0; k < k1; k++) a[k] = sigmoidOf(z[k]);
+        if (inKernel) smallTraining!.activate(z.byteOffset + 8 * k0, a.byteOffset + 8 * k0, k1 - k0, Act.Sigmoid);
+        else for (let k = k0; k < k1; k++) a[k] = sigmoidOf(z[k]);
         break;
       case Act.Tanh:
         for (let k = k0; k < k1; k++) a[k] = Math.tanh(z[k]);

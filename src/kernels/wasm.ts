@@ -516,6 +516,8 @@ export interface SmallTraining {
    * each writing its Σ E[L]² and correct count to log; stops after a non-finite sum; returns the steps run.
    */
   epochs(plan: number, eta: number, exact: number, count: number, log: number): number;
+  /** `activate(z.byteOffset, a.byteOffset, n, 0)`: a = σ(z) on n resident entries, two at a time (also 2 ReLU, 3 identity). */
+  activate(z: number, a: number, n: number, act: number): void;
 }
 
 /**
@@ -525,7 +527,7 @@ export interface SmallTraining {
  */
 export function residentSmallTraining(): SmallTraining | null {
   const s = state();
-  return s ? { step: s.exports.trainStep, epochs: s.exports.trainEpochs } : null;
+  return s ? { step: s.exports.trainStep, epochs: s.exports.trainEpochs, activate: s.exports.activate } : null;
 }
 
 /** e^x computed by the kernel (the same bits as Math.exp in Node 20: see matmul.wat); NaN without it. For tests. */
