@@ -17,7 +17,13 @@
 //   - after a product for matmulF64, the elementwise follow-up (bias and activation after
 //     Z[l] = W[l]·A[l−1], the update of W[1] after dW[1]) runs in the product's epilogue: block by
 //     block as blocks of the result are final, so this thread does it for its own blocks while the
-//     worker threads still compute theirs. Elementwise work in another order: the same numbers.
+//     worker threads still compute theirs. Elementwise work in another order: the same numbers;
+//   - a small network (every product tiny, sigmoid/ReLU/identity: the course's XOR net) has its
+//     whole step done by one call of the WebAssembly kernel (matmul.wat's trainStep) on resident
+//     buffers described by a "plan", and a full-batch fit with nothing to call between epochs runs
+//     its epochs there too (trainEpochs), 512 per call. The kernel does this file's operations in
+//     this file's order, with an exp that gives Math.exp's bits (test/kernels.test.ts), so again
+//     the same numbers: the XOR fit takes ~3.3 ms instead of ~6 ms.
 // Students read forward/backward/update in network.ts; this file is the engine room.
 import type { NeuralNetwork } from "./network";
 import { Activation, identity, relu, sigmoid, sigmoidScalar, softmax, tanh } from "./activations";

@@ -122,7 +122,9 @@ const tinyProducts = new Map<string, TinyProduct>();
  * Each sum is evaluated left to right, 0 + term 0 + term 1 + …, the reference's operations in its
  * order, so the same bits. matmulSmall's loops cost more than the arithmetic at these sizes: their
  * trip counts (1 to 16) change from call to call, and the XOR network's five products per epoch
- * took ~450 ns through them against ~100 ns written out. The code is generated once per shape
+ * took ~450 ns through them against ~100 ns written out. (fit runs such networks' whole step in
+ * WebAssembly where it can, see train.ts's smallStepSpec; this is its JavaScript step's, and the
+ * fallback without the kernel.) The code is generated once per shape
  * (with `new Function`, cached); only for products below MATMUL_THRESHOLDS.wasm multiply-adds.
  * Sizes are not checked when it runs: the caller guarantees a, b and out have the shape's lengths.
  * Example: `const f = tinyProduct(4, 2, 4, false, false); f(Z1, W1, A0)`.

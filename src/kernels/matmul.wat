@@ -7,7 +7,9 @@
 ;; them there already: NeuralNetwork.fit keeps its buffers resident in this memory), calls `pack`
 ;; twice and then `gemm` (from the main thread and, for large products, from worker threads that
 ;; share the memory; a thread then packs the panels of its own chunk), and copies C out.
-;; `axpy` is the training update W := W + η·ΔW on resident buffers.
+;; `axpy` is the training update W := W + η·ΔW on resident buffers. The second half of the file
+;; (`trainStep`, `trainEpochs`, `activate`, `exp`) is the training of small networks, whose
+;; products are too small for the panels above: see the comment before `exp`.
 ;;
 ;; Layout (all row-major float64, addresses in bytes):
 ;;   packed A: panels of 4 rows.  Panel q holds op(A)[4q .. 4q+3, p] for p = 0..k-1, the 4 values
@@ -385,7 +387,8 @@
   (func $derivative (param $e i32) (param $a i32) (param $z i32) (param $d i32) (param $n i32) (param $act i32)
     (local $end i32) (local $s v128) (local $g v128)
     (local.set $end (i32.add (local.get $e) (i32.shl (local.get $n) (i32.const 3))))
-    ;; (an odd n: the last pair's second lane reads past the end, its result is not stored)
+    ;; (an odd n: the last pair's second lane reads the 8 bytes past the end, which are inside the
+    ;; allocation: train.ts's arena rounds every array up to 16 bytes; that lane is not stored)
     (loop $two
       (local.set $s (v128.load (local.get $a)))
       (local.set $g
