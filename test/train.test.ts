@@ -385,6 +385,28 @@ test("small networks: onEpoch may change W and b between WebAssembly steps; a di
   assertSameBits(a.W[1].data, b.W[1].data, "W1 at the divergence");
 });
 
+test("an engine whose Math.exp differs from the kernel's exp gets no small-network step, and fit still gives the readable loop's bits", () => {
+  const script = `
+    // one unit in the last place off for large arguments, as a different libm could be
+    const exp = Math.exp;
+    Math.exp = (x) => (x > 20 ? exp(x) * (1 + 2 ** -52) : exp(x));
+    const { NeuralNetwork } = require("./src/network");
+    const { smallStepSpec } = require("./src/train");
+    const { xor } = require("./src/data");
+    const { X, Y } = xor();
+    const opts = { eta: 1, epochs: 300, randomSeed: 1 };
+    const net = new NeuralNetwork([2, 4, 1], opts);
+    const spec = smallStepSpec(net, 4);
+    net.fit(X, Y);
+    const ref = new NeuralNetwork([2, 4, 1], opts);
+    for (let e = 0; e < 300; e++) ref.update(ref.backward(ref.forward(X), Y));
+    const same = net.W.every((W, l) => W.data.every((v, k) => Object.is(v, ref.W[l].data[k])));
+    console.log(JSON.stringify({ spec: spec === undefined ? "none" : spec, same }));`;
+  const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: root, encoding: "utf8", timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout.trim().split("\n").pop()!), { spec: "none", same: true });
+});
+
 test("without WebAssembly, fit falls back to plain arrays and gives the same bits", () => {
   const script = `
     // as on a runtime without WebAssembly SIMD: compiling the kernel's module throws

@@ -527,7 +527,21 @@ export interface SmallTraining {
  */
 export function residentSmallTraining(): SmallTraining | null {
   const s = state();
-  return s ? { step: s.exports.trainStep, epochs: s.exports.trainEpochs, activate: s.exports.activate } : null;
+  if (!s || !expMatchesMathExp(s)) return null;
+  return { step: s.exports.trainStep, epochs: s.exports.trainEpochs, activate: s.exports.activate };
+}
+
+// The kernel's exp is a port of the exp V8's Math.exp uses (Node 20, 22 and 24 give the same bits,
+// tested). Should a JavaScript engine compute Math.exp differently, the kernel's sigmoid would
+// no longer give sigmoidScalar's bits: then the small-network training is not offered and fit
+// keeps to its JavaScript step. Checked once, on a spread of arguments (~300 calls).
+function expMatchesMathExp(s: State): boolean {
+  const f = s.exports.exp;
+  for (let i = 0; i <= 300; i++) {
+    const x = -45 + i * 0.3013;
+    if (!Object.is(f(x), Math.exp(x)) || !Object.is(f(x / 64), Math.exp(x / 64))) return false;
+  }
+  return true;
 }
 
 /** e^x computed by the kernel (the same bits as Math.exp in Node 20: see matmul.wat); NaN without it. For tests. */
