@@ -468,3 +468,42 @@ test("the kernel's activations (two at a time) give sigmoidScalar's and trainSte
   assert.equal(wasmActivate("sigmoid", new Float64Array(2), new Float64Array(2)), false);
 });
 
+
+test("a fit stopped mid-way (a notebook interrupt, vm's timeout: no finally runs) leaves no arena open, and the worker threads still help afterwards", () => {
+  const script = `
+    const vm = require("vm");
+    const { NeuralNetwork } = require("./src/network");
+    const { Random } = require("./src/random");
+    const { matmulThreadStats, setMatmulThreads } = require("./src/kernels/index");
+    const { openArena } = require("./src/kernels/wasm");
+    setMatmulThreads(2);
+    const r = new Random(5);
+    const X = r.randomMatrix(784, 2000), Y = r.randomMatrix(10, 2000);
+    // products of 100·784·100 multiply-adds: shared with the worker thread
+    globalThis.fitLong = () => new NeuralNetwork([784, 100, 10], { eta: 0.1, epochs: 1000, batchSize: 100 }).fit(X, Y);
+    const nextArena = () => { const a = openArena(); const at = a.alloc(1).byteOffset; a.close(); return at; };
+    const base = nextArena();
+    const results = [];
+    (async () => {
+      // stopped at different moments: some inside a product shared with the worker
+      for (const ms of [120, 170, 230, 290, 350, 410, 470, 530]) {
+        let stopped = false;
+        try { vm.runInThisContext("fitLong()", { timeout: ms }); } catch (e) { stopped = /timed out/.test(String(e)); }
+        await new Promise((r) => setImmediate(r));
+        const arena = nextArena() - base;
+        const h0 = matmulThreadStats().helperChunks;
+        new NeuralNetwork([784, 100, 10], { eta: 0.1, epochs: 1, batchSize: 100 }).fit(X, Y);
+        results.push({ ms, stopped, arena, helped: matmulThreadStats().helperChunks - h0 });
+      }
+      console.log(JSON.stringify(results));
+    })();`;
+  const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: root, encoding: "utf8", timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const results: Array<{ ms: number; stopped: boolean; arena: number; helped: number }> = JSON.parse(r.stdout.trim().split("\n").pop()!);
+  assert.equal(results.length, 8);
+  for (const x of results) {
+    assert.ok(x.stopped, `the fit stopped after ${x.ms} ms`);
+    assert.equal(x.arena, 0, `after the fit stopped at ${x.ms} ms, the next arena starts where the first did`);
+    assert.ok(x.helped > 0, `after the fit stopped at ${x.ms} ms, the worker thread helped the next fit (${x.helped} chunks)`);
+  }
+});

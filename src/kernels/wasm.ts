@@ -75,6 +75,8 @@ interface State {
   arenas: Arena[];
   /** Every buffer object the memory has had (growing gives memory.buffer a new one; old views stay valid). */
   buffers: WeakSet<object>;
+  /** A check for what a stopped computation left behind is scheduled (see scheduleCleanup). */
+  cleanupScheduled?: boolean;
 }
 
 // Kept on globalThis so that re-running a notebook's import cell (which reloads src/) reuses the
@@ -290,9 +292,46 @@ class Arena implements ResidentArena {
 export function openArena(): ResidentArena | null {
   const s = state();
   if (!s) return null;
+  scheduleCleanup(s);
   const arena = new Arena(s);
   s.arenas.push(arena);
   return arena;
+}
+
+// Interrupting a notebook cell (or vm's timeout) terminates the running JavaScript and WebAssembly
+// on the spot: no finally block runs. A fit stopped that way leaves its arena open (its memory is
+// never reused) and, if it was inside a product shared with the worker threads, that job open: the
+// next job would then flip the open/closed parity of SEQ and the workers would never help again.
+// Arenas and jobs are only ever open during a synchronous call (fit, matmulF64), so whatever is
+// still open when the event loop next runs a callback was left by a stopped computation: this
+// check, scheduled with setImmediate when an arena or a job opens, closes it.
+function scheduleCleanup(s: State): void {
+  if (s.cleanupScheduled || typeof setImmediate !== "function") return;
+  s.cleanupScheduled = true;
+  setImmediate(() => {
+    s.cleanupScheduled = false;
+    reclaimAfterStop(s);
+  }).unref();
+}
+
+function reclaimAfterStop(s: State): void {
+  const ctrl = s.ctrl;
+  if ((Atomics.load(ctrl, SEQ) & 1) === 1) {
+    // a job left open: close it as runParallel's finally would, and let the helpers finish their chunk
+    Atomics.store(ctrl, NEXT, 0x7fffffff);
+    Atomics.add(ctrl, SEQ, 1);
+    Atomics.notify(ctrl, SEQ);
+    // (a chunk takes milliseconds; the bound only guards against a helper that died inside one)
+    const until = Date.now() + 2000;
+    for (let active = Atomics.load(ctrl, ACTIVE); active !== 0 && Date.now() < until; active = Atomics.load(ctrl, ACTIVE)) {
+      Atomics.wait(ctrl, ACTIVE, active, 100);
+    }
+  }
+  if (s.arenas.length > 0) {
+    for (const a of s.arenas.slice()) a.close();
+    s.arenas = [];
+    s.top = DATA;
+  }
 }
 
 /** Options of the fast kernel: the transposes, and at most how many threads this call may use. */
@@ -424,6 +463,7 @@ function runParallel(
   epilogue: Epilogue | undefined,
 ): void {
   ensureWorkers(s, threads);
+  scheduleCleanup(s);
   const ctrl = s.ctrl;
   const ex = s.exports;
   const byRows = nIb >= nJb;
