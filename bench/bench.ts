@@ -12,7 +12,8 @@
 // random data, η = 0.1, float64; (d) peak memory of (c), each variant in its own process;
 // (e) kernel start + first import and a small cell's round trip through a Jupyter client
 // (bench/kernel_latency.py, Debian's /usr/bin/python3).
-// "fit" is NeuralNetwork.fit (src/train.ts: buffers reused, products through matmulF64); "readable
+// "fit" is NeuralNetwork.fit (src/train.ts: buffers reused, products through matmulF64; a network
+// as small as XOR's trains in the WebAssembly kernel, 512 epochs per call); "readable
 // loop" is the same training written with net.forward / net.backward / net.update, as students read
 // it — both end with the same weights, bit for bit (printed). These are measurements, not tests:
 // nothing here asserts a speed.
