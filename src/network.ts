@@ -410,11 +410,10 @@ export class NeuralNetwork {
     const m = X.cols;
     const L = this.L;
     // full batch: resident buffers take a copy of X and Y (again after onEpoch, which could change them)
-    const fullX = this.batchSize === undefined && buffers.resident ? buffers.forWidth(m).Xb : X;
-    const fullY = fullX !== X ? buffers.forWidth(m).Yb : Y;
+    const whole = this.batchSize === undefined && buffers.resident ? buffers.forWidth(m) : undefined;
+    const fullX = whole ? whole.Xb : X, fullY = whole ? whole.Yb : Y;
     if (fullX !== X) fullX.data.set(X.data);
     if (fullY !== Y) fullY.data.set(Y.data);
-    const whole = fullX !== X ? buffers.forWidth(m) : undefined;
     if (whole?.plan && !this.onEpoch && !this.validation && this.loss === "sse") {
       // a small network, full batch, nothing to call between epochs: the epochs below run in the
       // WebAssembly kernel, a chunk per call, and report each epoch's Σ E² and correct count
