@@ -442,7 +442,7 @@
   (func $productRows (param $out i32) (param $a i32) (param $b i32) (param $m i32) (param $k i32) (param $n i32)
                      (param $ai i32) (param $ap i32) (param $bp i32)
     (local $i i32) (local $j i32) (local $p i32) (local $x i32) (local $y i32) (local $row i32)
-    (local $acc v128) (local $s f64)
+    (local $acc v128)
     (loop $rows
       (local.set $row (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ai))))
       (local.set $j (i32.const 0))
@@ -466,21 +466,11 @@
           (local.set $out (i32.add (local.get $out) (i32.const 16)))
           (local.set $j (i32.add (local.get $j) (i32.const 2)))
           (br_if $pairs (i32.le_u (i32.add (local.get $j) (i32.const 2)) (local.get $n)))))
+      ;; an odd n: the last column by $product (one entry)
       (if (i32.lt_u (local.get $j) (local.get $n))
         (then
-          (local.set $s (f64.const 0))
-          (local.set $x (local.get $row))
-          (local.set $y (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))
-          (local.set $p (local.get $k))
-          (block $sum_done
-            (br_if $sum_done (i32.eqz (local.get $p)))
-            (loop $sum
-              (local.set $s (f64.add (local.get $s) (f64.mul (f64.load (local.get $x)) (f64.load (local.get $y)))))
-              (local.set $x (i32.add (local.get $x) (local.get $ap)))
-              (local.set $y (i32.add (local.get $y) (local.get $bp)))
-              (local.set $p (i32.sub (local.get $p) (i32.const 1)))
-              (br_if $sum (local.get $p))))
-          (f64.store (local.get $out) (local.get $s))
+          (call $product (local.get $out) (local.get $row) (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
+            (i32.const 1) (local.get $k) (i32.const 1) (i32.const 0) (local.get $ap) (local.get $bp) (i32.const 8))
           (local.set $out (i32.add (local.get $out) (i32.const 8)))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $rows (i32.lt_u (local.get $i) (local.get $m)))))
