@@ -3,7 +3,7 @@
     JUPYTER_PATH=build/jupyter /usr/bin/python3 bench/kernel_latency.py [--runs N] [--kernel mlp-course] [--json]
 
 Run with Debian's /usr/bin/python3 (it has jupyter_client); the kernelspec comes from JUPYTER_PATH.
-Before the runs it fills the kernel's compile cache (`node scripts/kernel.cjs --warm-cache`, what
+Before the runs it fills the kernel's compile cache (`node kernel/launcher.cjs --warm-cache`, what
 `npm run kernel` does). For each of N rounds it starts fresh kernels and measures:
   start         KernelManager.start_kernel() until the kernel answers kernel_info (wait_for_ready)
   first import  executing `import { Matrix, NeuralNetwork, xor } from "./src/index";` until idle
@@ -118,10 +118,10 @@ def one_kernel(kernel):
 def main(argv):
     runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else 3
     kernel = argv[argv.index("--kernel") + 1] if "--kernel" in argv else "mlp-course"
-    warm = subprocess.run(["node", os.path.join(ROOT, "scripts", "kernel.cjs"), "--warm-cache"], cwd=ROOT,
+    warm = subprocess.run(["node", os.path.join(ROOT, "kernel", "launcher.cjs"), "--warm-cache"], cwd=ROOT,
                           capture_output=True, text=True)
     if warm.returncode != 0:
-        raise RuntimeError("kernel.cjs --warm-cache failed:\n" + warm.stdout + warm.stderr)
+        raise RuntimeError("kernel/launcher.cjs --warm-cache failed:\n" + warm.stdout + warm.stderr)
     results = [one_kernel(kernel) for _ in range(runs)]
     keys = results[0].keys()
     med = {k: statistics.median(r[k] for r in results) for k in keys}

@@ -120,7 +120,7 @@ export function ensureJupyter({ install = true } = {}) {
 /** The kernelspec's kernel.json: this checkout's Node runs this checkout's launcher. */
 export function kernelJson({ nodeArgs = [] } = {}) {
   return {
-    argv: [process.execPath, ...nodeArgs, join(ROOT, "scripts", "kernel.cjs"), "{connection_file}"],
+    argv: [process.execPath, ...nodeArgs, join(ROOT, "kernel", "launcher.cjs"), "{connection_file}"],
     display_name: DISPLAY_NAME,
     language: "typescript",
     metadata: { mlp_course_root: ROOT },
@@ -143,7 +143,7 @@ export function writeKernelSpec(dataDir, { name = KERNEL_NAME, nodeArgs = [] } =
  * a src/ that does not compile is reported and the kernel compiles it again later.
  */
 export function warmKernelCache({ background = false } = {}) {
-  const args = [join(ROOT, "scripts", "kernel.cjs"), "--warm-cache"];
+  const args = [join(ROOT, "kernel", "launcher.cjs"), "--warm-cache"];
   if (background) {
     spawn(process.execPath, args, { cwd: ROOT, stdio: "ignore", detached: true }).unref();
     return true;

@@ -55,8 +55,8 @@ const SHAPES: Array<[number, number, number]> = [
 ];
 const TRANS: Array<[boolean, boolean]> = [[false, false], [true, false], [false, true], [true, true]];
 
-test("the WebAssembly kernel is committed as it builds from matmul.wat (scripts/build-wasm.mjs --check)", () => {
-  const r = spawnSync(process.execPath, ["scripts/build-wasm.mjs", "--check"], { cwd: root, encoding: "utf8" });
+test("the WebAssembly kernel is committed as it builds from matmul.wat (tools/build-wasm.mjs --check)", () => {
+  const r = spawnSync(process.execPath, ["tools/build-wasm.mjs", "--check"], { cwd: root, encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr + r.stdout);
 });
 

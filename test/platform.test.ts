@@ -43,7 +43,7 @@ test("npm run kernel registers the kernelspec idempotently and uninstalls it", (
   const json = JSON.parse(first);
   assert.equal(json.display_name, "TypeScript (MLP course)");
   assert.equal(json.language, "typescript");
-  assert.deepEqual(json.argv.slice(1), [join(ROOT, "scripts", "kernel.cjs"), "{connection_file}"]);
+  assert.deepEqual(json.argv.slice(1), [join(ROOT, "kernel", "launcher.cjs"), "{connection_file}"]);
   assert.ok(existsSync(json.argv[0]), "argv[0] is this Node binary");
   assert.equal(kernel("--prefix", prefix).status, 0);
   assert.equal(readFileSync(spec, "utf8"), first);
@@ -61,7 +61,7 @@ test("npm run kernel rejects an unknown option with a clear message", () => {
 });
 
 test("the kernel launcher without a connection file says how to call it", () => {
-  const r = spawnSync(process.execPath, ["scripts/kernel.cjs"], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["kernel/launcher.cjs"], { cwd: ROOT, encoding: "utf8" });
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /usage: node scripts\/kernel\.cjs <connection-file>/);
+  assert.match(r.stderr, /usage: node kernel\/launcher\.cjs <connection-file>/);
 });

@@ -104,7 +104,7 @@ function jupyterPython(): string {
 
 test("a cell printing 3,000 lines delivers every line and the kernel goes idle", () => {
   // tslab sent messages without waiting; zeromq 6 rejects a send while one is in flight, so most
-  // lines were lost and the kernel never went idle. scripts/kernel.cjs queues the sends.
+  // lines were lost and the kernel never went idle. kernel/launcher.cjs queues the sends.
   const env = { ...process.env, JUPYTER_PATH: join(ROOT, "build", "jupyter") };
   spawnSync(process.execPath, ["-e", 'import("./scripts/jupyter.mjs").then(m => m.buildEnv())'], { cwd: ROOT });
   const r = spawnSync(jupyterPython(), [`${FIX}/flood_check.py`, "mlp-course"], { cwd: ROOT, encoding: "utf8", env });
@@ -172,9 +172,9 @@ test("a new kernel reuses src/ compiled by an earlier one, and never serves a st
 });
 
 test("the compile cache's edits fit the installed tslab's converter", () => {
-  // kernel.cjs falls back to plain tslab (with a warning) when they do not; this makes that a failure here
+  // kernel/launcher.cjs falls back to plain tslab (with a warning) when they do not; this makes that a failure here
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const cache = require(join(ROOT, "scripts", "tslab-compile-cache.cjs"));
+  const cache = require(join(ROOT, "kernel", "compile-cache.cjs"));
   const file = join(ROOT, "node_modules", "tslab", "dist", "converter.js");
   const patched: string = cache.patchConverterSource(readFileSync(file, "utf8"));
   assert.equal(patched.split("depCache").length - 1 >= 8, true);

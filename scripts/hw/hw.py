@@ -378,7 +378,7 @@ def write_kernelspec(dirpath, limits, log_path):
     argv = [
         sys.executable, os.path.join(HERE, "limited.py"),
         "--data-mb", str(int(limits["memory_mb"])), "--cpu-s", str(cpu), "--fsize-mb", "64", "--log", log_path,
-        "--", node, "--max-old-space-size=%d" % int(limits["heap_mb"]), os.path.join(ROOT, "scripts", "kernel.cjs"),
+        "--", node, "--max-old-space-size=%d" % int(limits["heap_mb"]), os.path.join(ROOT, "kernel", "launcher.cjs"),
         "{connection_file}",
     ]
     # No compile cache while grading: student code runs in the kernel's process and could write

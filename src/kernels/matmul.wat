@@ -1,6 +1,6 @@
 ;; matmul.wat: float64 matrix product C = op(A)·op(B) with WebAssembly SIMD (f64x2).
 ;;
-;; Built into src/kernels/matmul-wasm.ts by `node scripts/build-wasm.mjs` (wabt's wat2wasm);
+;; Built into src/kernels/matmul-wasm.ts by `node tools/build-wasm.mjs` (wabt's wat2wasm);
 ;; test/kernels.test.ts rebuilds it and fails if the committed bytes are stale.
 ;;
 ;; The JavaScript side (src/kernels/wasm.ts) copies A and B into this module's memory (or finds

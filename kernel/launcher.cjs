@@ -16,7 +16,7 @@ const warmOnly = args[0] === "--warm-cache";
 const at = args.indexOf("--config-path");
 const configPath = at >= 0 ? args[at + 1] : args[0];
 if (!configPath) {
-  console.error("usage: node scripts/kernel.cjs <connection-file>\n       node scripts/kernel.cjs --warm-cache");
+  console.error("usage: node kernel/launcher.cjs <connection-file>\n       node kernel/launcher.cjs --warm-cache");
   process.exit(2);
 }
 process.env.MLP_NOTEBOOK_DIR = process.cwd();
@@ -97,13 +97,13 @@ function startKernel(dist, configPath) {
  *    (file watchers), and a new file under src/ is picked up by restarting the kernel.
  *
  * 3. A compile cache, so that a new kernel's first import of src/ does not type-check and emit
- *    all of src/ again when nothing changed since an earlier kernel did: see tslab-compile-cache.cjs.
+ *    all of src/ again when nothing changed since an earlier kernel did: see compile-cache.cjs.
  */
 function patchTslab(dist) {
   serializeZmqSends(require(require.resolve("zeromq", { paths: [dist] })));
-  // 3. the compile caches (scripts/tslab-compile-cache.cjs): V8's code for TypeScript itself, and
+  // 3. the compile caches (kernel/compile-cache.cjs): V8's code for TypeScript itself, and
   //    src/ compiled by an earlier kernel
-  const cache = require("./tslab-compile-cache.cjs");
+  const cache = require("./compile-cache.cjs");
   const cacheDir = path.join(root, "build", "kernel-cache");
   const cacheOn = cache.cacheEnabled();
   let codeCache = cacheOn ? cache.loadTypeScriptWithCodeCache(dist, cacheDir) : null;

@@ -7,8 +7,8 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, buildEnv, checkNode, ensureJupyter } from "./jupyter.mjs";
-import { projectNotebooks } from "./notebooks.mjs";
+import { ROOT, buildEnv, checkNode, ensureJupyter } from "../scripts/jupyter.mjs";
+import { projectNotebooks } from "../scripts/notebooks.mjs";
 
 checkNode();
 const started = Date.now();
@@ -65,7 +65,7 @@ const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
 const tslabTsc = join(ROOT, "node_modules", "@tslab", "typescript-for-tslab", "bin", "tsc");
 await run("type-check (tsc --noEmit, strict)", process.execPath, [tsc, "--noEmit", "-p", "."]);
 await run("type-check with tslab's TypeScript 5.0", process.execPath, [tslabTsc, "--noEmit", "-p", "."]);
-await run("unit tests", process.execPath, [join(ROOT, "scripts", "unit.mjs")], (out) => ({
+await run("unit tests", process.execPath, [join(ROOT, "tools", "unit.mjs")], (out) => ({
   passed: count(out, /^ℹ pass (\d+)$/m) ?? 0,
   failed: count(out, /^ℹ fail (\d+)$/m) ?? 0,
   skipped: count(out, /^ℹ skipped (\d+)$/m) ?? 0,
