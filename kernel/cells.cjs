@@ -8,7 +8,9 @@
 //   - an interrupt while the cell compiles stops it before it runs (tslab ran it to the end).
 //   - an interrupted cell is stopped for good: its timers (setTimeout, setInterval, setImmediate)
 //     are cleared, its later output is dropped, and its AbortSignal (kernelSignal(), used by
-//     fitAsync) fires, so an awaited training loop ends at its next yield.
+//     fitAsync) fires, so an awaited training loop ends at its next yield. Timers marked unref()
+//     are left to run: that is how a library schedules housekeeping (src/kernels/wasm.ts closes
+//     what an interrupted fit left open with one).
 //   - a cell that throws keeps what it assigned before the throw (tslab forgot every declaration of
 //     the cell, even its imports); names it did not reach keep their earlier value and type, and the
 //     cell says which names those are.
@@ -199,10 +201,12 @@ function startKernel({ dist, ts, root, converters, configPath }) {
     return { count, writeStream, writeDisplayData, timers: new Map(), dead: false, phase: "queued", interrupted: false, controller: new AbortController(), onInterrupt: null };
   }
 
+  const isRefd = (h) => !h || typeof h.hasRef !== "function" || h.hasRef();
+
   function kill(cell, why) {
     if (cell.dead) return;
     cell.dead = true;
-    for (const [h, clear] of cell.timers) clear(h);
+    for (const [h, clear] of cell.timers) if (isRefd(h)) clear(h);
     cell.timers.clear();
     withTimers.delete(cell);
     cell.controller.abort(new Error(why));
@@ -219,7 +223,6 @@ function startKernel({ dist, ts, root, converters, configPath }) {
     const wrapped = function (cb, ...rest) {
       const cell = als.getStore();
       if (!cell || typeof cb !== "function") return set.call(this, cb, ...rest);
-      if (cell.dead) return set.call(this, () => {}, ...rest); // a dead cell schedules nothing
       const args = setName === "setImmediate" ? rest : rest.slice(1);
       const h = set.call(
         this,
@@ -228,12 +231,17 @@ function startKernel({ dist, ts, root, converters, configPath }) {
             cell.timers.delete(h);
             if (cell.timers.size === 0) withTimers.delete(cell);
           }
-          if (!cell.dead) return cb.apply(this, args);
+          // an interrupted cell's timers stay silent, except unref()'d ones: housekeeping of a
+          // library (src/kernels/wasm.ts closes what an interrupted fit left open that way)
+          if (cell.dead && isRefd(h)) return;
+          return cb.apply(this, args);
         },
         ...(setName === "setImmediate" ? [] : [rest[0]]),
       );
-      cell.timers.set(h, clear);
-      if (cell !== running) withTimers.add(cell);
+      if (!cell.dead) {
+        cell.timers.set(h, clear);
+        if (cell !== running) withTimers.add(cell);
+      }
       return h;
     };
     if (set[util.promisify.custom]) Object.defineProperty(wrapped, util.promisify.custom, { value: set[util.promisify.custom] });

@@ -30,7 +30,9 @@ const at = args.indexOf("--config-path");
 const configPath = at >= 0 ? args[at + 1] : args[0];
 if (!configPath) {
   console.error(
-    "usage: node kernel/launcher.cjs [--from-notebook] <connection-file>\n       node kernel/launcher.cjs --warm-cache",
+    "usage: node kernel/launcher.cjs <connection-file>\n" +
+      "       node kernel/launcher.cjs --from-notebook <connection-file>   (the kernelspec's way)\n" +
+      "       node kernel/launcher.cjs --warm-cache",
   );
   process.exit(2);
 }

@@ -201,7 +201,7 @@ try {
         const plot = area.querySelector(".js-plotly-plot");
         const line = plot && plot.querySelector(".scatterlayer .trace path.js-line");
         return {
-          running: cell.input_prompt_number === "*" || !!cell.element[0].querySelector(".input_prompt")?.textContent.includes("*"),
+          running: cell.element[0].classList.contains("running"),
           text: (area.innerText.match(/(학습 중|학습 완료)[^\n]*/) || [""])[0],
           drawn: !!plot && !!line,
           path: line ? line.getAttribute("d") : "",
@@ -253,7 +253,8 @@ try {
   await page.waitForFunction(
     ([a, b]) => {
       const nb = window.Jupyter.notebook;
-      return [a, b].every((i) => nb.get_cell(i).input_prompt_number !== "*" && nb.get_cell(i).input_prompt_number !== undefined) &&
+      // an aborted cell gets no execution count: "done" is the running mark gone
+      return [a, b].every((i) => !nb.get_cell(i).element[0].classList.contains("running")) &&
         document.querySelector("#kernel_indicator_icon.kernel_idle_icon");
     },
     [failIdx, nextIdx],
