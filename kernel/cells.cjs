@@ -465,6 +465,7 @@ function startKernel({ dist, ts, root, converters, configPath }) {
   let received = 0; // execute requests received so far
   let abortBefore = 0; // requests received before this number, queued behind a failure, are aborted
   let failedCount = null;
+  let failedHow = "failed";
   let queue = Promise.resolve();
 
   class Handler extends JupyterHandlerImpl {
@@ -485,7 +486,7 @@ function startKernel({ dist, ts, root, converters, configPath }) {
       if (stop && seq <= abortBefore) {
         writeStream(
           "stderr",
-          `Not run: In [${failedCount}] above failed, so the cells queued after it were skipped. Run this cell again. (앞 셀 오류로 실행하지 않음 — 다시 실행하세요)\n`,
+          `Not run: In [${failedCount}] above ${failedHow}, so the cells queued after it were skipped. Run this cell again. (앞 셀 오류로 실행하지 않음 — 다시 실행하세요)\n`,
         );
         return { status: "aborted" };
       }
@@ -504,6 +505,7 @@ function startKernel({ dist, ts, root, converters, configPath }) {
       if (!failed) return { status: "ok", execution_count: cell.count };
       abortBefore = received;
       failedCount = cell.count;
+      failedHow = cell.interrupted ? "was interrupted" : "failed";
       const { ename, evalue, traceback } = failed;
       if (!failed.shown) writeError({ ename, evalue, traceback });
       return { status: "error", execution_count: cell.count, ename, evalue, traceback };

@@ -182,7 +182,7 @@ try {
     const changed = await page.evaluate((i) => {
       const cell = window.Jupyter.notebook.get_cell(i);
       const before = cell.get_text();
-      cell.set_text(before.replace(/epochs: 3\b/, "epochs: 20"));
+      cell.set_text(before.replace(/const epochs = 3;/, "const epochs = 20;"));
       window.Jupyter.notebook.select(i);
       cell.element[0].scrollIntoView();
       return cell.get_text() !== before;
