@@ -22,6 +22,7 @@ import { Activation, getActivation } from "./activations";
 import { Matrix, checkFinite, matmul, shapeStr } from "./matrix";
 import { binaryCrossEntropy, categoricalCrossEntropy, correctCount, courseCost, halfSquaredError, sumOfSquares } from "./loss";
 import { NumpyRandom } from "./numpy-random";
+import { kernelSignal, yieldToEventLoop } from "./event-loop";
 
 /** Layer sizes [n0, n1, …, nL], e.g. [2, 3, 1] (input, hidden, output). Example: `const arch: NetArch = [784, 100, 10]` */
 export type NetArch = number[];
@@ -68,7 +69,7 @@ export interface Gradients { E: Matrix[]; dZ: Matrix[]; dW: Matrix[]; db: Matrix
 export type TrainingEvent = { kind: "step"; epoch: number; step: number } | { kind: "epoch"; epoch: number; cost: number };
 
 /** One epoch's running sums (see tallyStep): Σ E[L]², Σ objective (cross-entropy), correct count. */
-export interface EpochTally { sumSq: number; objective: number; correct: number }
+export interface EpochTally { sumSq: number; objective: number; correct: number; lastAL?: Matrix }
 
 /**
  * A faster fit (src/engine/, installed by src/index.ts with useFitEngine). trainingSteps calls it
@@ -122,6 +123,7 @@ export class NeuralNetwork {
   valCost: number[] = [];
   valAccuracy: number[] = [];
   private rng: NumpyRandom;
+  private saturationNoted = false;
   /** Checks the architecture and options and draws the initial weights (the same ones fit starts from). */
   constructor(netArch: NetArch, options: NetworkOptions = {}) {
     if (!Array.isArray(netArch) || netArch.length < 2 || !netArch.every((n) => Number.isInteger(n) && n > 0)) {
@@ -307,6 +309,27 @@ export class NeuralNetwork {
     return this;
   }
 
+  /**
+   * fit, awaited: the same steps (trainingSteps), so the same numbers, with the event loop let in
+   * every `yieldMs` ms (default 50) — a notebook then shows progress (liveLoss) while it trains. An
+   * interrupt of the notebook cell (or `signal`) stops it at the next yield: it rejects with an
+   * AbortError, and net keeps the epochs completed so far. Example: `await net.fitAsync(X, Y)`
+   */
+  async fitAsync(X: Matrix, Y: Matrix, opts: { signal?: AbortSignal; yieldMs?: number } = {}): Promise<this> {
+    const signal = opts.signal ?? kernelSignal();
+    const every = opts.yieldMs ?? 50;
+    let epoch = 1;
+    let last = Date.now();
+    for (const ev of this.trainingSteps(X, Y)) {
+      if (ev.kind === "epoch") epoch = ev.epoch + 1;
+      if (Date.now() - last >= every) {
+        await yieldToEventLoop(signal, `at epoch ${epoch}`);
+        last = Date.now();
+      }
+    }
+    return this;
+  }
+
 
   /**
    * fit's loop as a generator, yielding a TrainingEvent after every update and every epoch. Full batch
@@ -367,6 +390,29 @@ export class NeuralNetwork {
     tally.sumSq += sumOfSquares(EL);
     if (this.loss === "cross-entropy") tally.objective += this.objectiveOf(AL, Yb);
     tally.correct += correctCount(AL, Yb);
+    tally.lastAL = AL; // read by endEpoch only if training stalls (see saturationNote)
+  }
+
+  /**
+   * The warning for a fit that stalls because its sigmoid output layer saturated (σ′ = A(1 − A)
+   * vanishes where A is 0 or 1, so the sse gradient and the updates vanish with it): once per fit,
+   * at the first epoch whose cost did not change from the last one while ≥ 99% of the last batch's
+   * outputs are within 1e-6 of 0 or 1. Reads only; changes nothing.
+   */
+  private saturationNote(epoch: number, cost: number, AL: Matrix | undefined): string | undefined {
+    if (epoch === 1) this.saturationNoted = false;
+    const prev = this.cost[this.cost.length - 1];
+    if (this.saturationNoted || epoch < 2 || !AL || this.loss !== "sse" || this.outputActivation.name !== "sigmoid") return undefined;
+    if (Math.abs(cost - prev) > 1e-12 * Math.abs(prev)) return undefined;
+    const flat = AL.data.filter((a) => a * (1 - a) < 1e-6).length;
+    if (flat < 0.99 * AL.data.length) return undefined;
+    this.saturationNoted = true;
+    const pct = ((100 * flat) / AL.data.length).toFixed(0);
+    return (
+      `fit: training stalled at epoch ${epoch} of ${this.epochs}: the output layer is saturated — ${pct}% of its sigmoid outputs are 0 or 1, ` +
+      `where the sigmoid's slope A(1 − A) vanishes, so the weights no longer change (cost ${cost}, eta = ${this.eta}). ` +
+      `Try a smaller learning rate eta (e.g. ${this.eta / 10}).`
+    );
   }
 
   /**
@@ -377,6 +423,8 @@ export class NeuralNetwork {
     const cost = this.loss === "sse" ? Math.sqrt(tally.sumSq) : tally.objective / m;
     const diverged = `training diverged — try a smaller learning rate eta (e.g. ${this.eta / 10})`;
     if (!Number.isFinite(cost)) throw new Error(`fit: the cost became ${cost} at epoch ${epoch} of ${this.epochs} (eta = ${this.eta}): ${diverged}`);
+    const note = this.saturationNote(epoch, cost, tally.lastAL);
+    if (note) console.warn(note);
     this.cost.push(cost);
     this.accuracy.push(m > 0 ? tally.correct / m : NaN);
     if (this.validation) {
