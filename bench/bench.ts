@@ -126,6 +126,27 @@ function mnistChild(variant: string, runs: number): void {
   );
 }
 
+// ---- child mode "live": fit and `await fitAsync` alternating in one process (same data, same load) ----
+async function liveChild(runs: number): Promise<void> {
+  const { X, Y } = mnistData();
+  const opts: NetworkOptions = { eta: 0.1, epochs: 10, batchSize: 100, randomSeed: 1 };
+  const fitTimes: number[] = [], asyncTimes: number[] = [];
+  let a: Float64Array = new Float64Array(0), b: Float64Array = new Float64Array(0);
+  new NeuralNetwork([784, 100, 10], opts).fit(X, Y); // warm-up (JIT, WebAssembly, worker threads)
+  let yields = 0;
+  for (let r = 0; r < runs; r++) {
+    let t0 = process.hrtime.bigint();
+    a = new NeuralNetwork([784, 100, 10], opts).fit(X, Y).W[1].data;
+    fitTimes.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    const counter = setInterval(() => yields++, 1); // counts how often the event loop got in
+    t0 = process.hrtime.bigint();
+    b = (await new NeuralNetwork([784, 100, 10], opts).fitAsync(X, Y)).W[1].data;
+    asyncTimes.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    clearInterval(counter);
+  }
+  console.log(JSON.stringify({ fitTimes, asyncTimes, same: sameBits(a, b), yieldsPerRun: yields / runs }));
+}
+
 function runChild(variant: string, runs: number): {
   times: number[];
   maxRss: number;
@@ -207,6 +228,13 @@ function report(workload: string, variant: string, times: number[], numpyTimes: 
 }
 
 function main(): void {
+  if (flag("--child") && args[args.indexOf("--child") + 1] === "live") {
+    liveChild(option("--runs", 5)).catch((e) => {
+      console.error(e);
+      process.exit(1);
+    });
+    return;
+  }
   if (flag("--child")) return mnistChild(args[args.indexOf("--child") + 1], option("--runs", 3));
   const quick = flag("--quick");
   const runs = quick ? 3 : 7;
@@ -322,6 +350,23 @@ function main(): void {
   if (numpy?.mnist) console.log(`  numpy: ${fmtTime(stats(numpy.mnist).median)} (default BLAS threads)${numpy1?.mnist ? `, ${fmtTime(stats(numpy1.mnist).median)} (1 BLAS thread)` : ""}`);
   const sameHeads = heads.fit.every((v, i) => Object.is(v, heads.readable[i]) && Object.is(v, heads.fit1[i]));
   console.log(`  final W1[0..7] of fit, fit on 1 thread and the readable loop: ${sameHeads ? "identical, bit for bit" : `DIFFER: ${heads.fit.slice(0, 3)} / ${heads.fit1.slice(0, 3)} / ${heads.readable.slice(0, 3)}`}`);
+
+  // (c2) live training: `await fitAsync` (lets the event loop in every 50 ms, for notebook progress)
+  // against fit, alternating run by run in one process so that both see the same machine load
+  {
+    const r = spawnSync(process.execPath, ["--import", "tsx", __filename, "--child", "live", "--runs", String(quick ? 3 : 7)], { cwd: ROOT, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`bench child live failed:\n${r.stderr}`);
+    const live = JSON.parse(r.stdout.trim().split("\n").pop() as string) as { fitTimes: number[]; asyncTimes: number[]; same: boolean; yieldsPerRun: number };
+    const f = stats(live.fitTimes), a = stats(live.asyncTimes);
+    const load = os.loadavg().map((v) => v.toFixed(2)).join(", ");
+    console.log(
+      `  live training (same process, alternating): fit ${fmtTime(f.median)}, await fitAsync ${fmtTime(a.median)} — ` +
+        `fitAsync/fit ${(a.median / f.median).toFixed(3)} (medians), ${(a.min / f.min).toFixed(3)} (fastest runs); target <= 1.05; ` +
+        `${live.yieldsPerRun.toFixed(0)} timer ticks got in per fitAsync run; final W1 ${live.same ? "identical, bit for bit" : "DIFFERS"}; load average ${load}`,
+    );
+    rows.push({ workload: "mnist", variant: "await fitAsync (live)", stats: a });
+    rows.push({ workload: "mnist", variant: "fit (beside fitAsync)", stats: f });
+  }
 
   console.log("\n(d) peak memory of the MNIST run (each in its own process; data X 784×6000 = 38 MB)");
   for (const [v, label] of variants) {
