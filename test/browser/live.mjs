@@ -209,7 +209,9 @@ try {
       }, trainIndex);
       s.t = Date.now() - started;
       samples.push(s);
-      if (s.running && s.drawn && shots < 2 && s.t > 1500 * (shots + 1)) {
+      // two screenshots mid-run: after epochs 5 and 12 of 20
+      const epochNow = Number((s.text.match(/에폭 \(epoch\) (\d+)/) || [])[1] || 0);
+      if (s.running && s.drawn && shots < 2 && epochNow >= [5, 12][shots]) {
         await page.screenshot({ path: join(outDir, `3-live-${++shots}.png`) });
       }
       if (!s.running && s.t > 1000) break;
@@ -228,6 +230,8 @@ try {
     for (const k of runningStates.slice(0, 30)) console.log(`    ${k.split("|")[0]}`);
     check(runTime >= 4000, `the training cell ran for ≥ 4 s (${(runTime / 1000).toFixed(1)} s)`);
     check(runningStates.length >= 3, `the live plot changed at least 3 times while the cell ran (${runningStates.length})`);
+    const paths = new Set(samples.filter((x) => x.running && x.drawn).map((x) => x.path));
+    check(paths.size >= 3, `the plotted loss curve itself was redrawn with new points at least 3 times (${paths.size} different curves)`);
     const end = samples.at(-1);
     check(/학습 완료/.test(end.text) && /에폭 \(epoch\) 20 \/ 20/.test(end.text) && end.drawn, `the cell ended with the final figure (${end.text})`);
     await page.screenshot({ path: join(outDir, "4-trained.png") });
