@@ -192,7 +192,7 @@ import { Matrix as MlpHwMatrix_%(tag)s } from "./src/matrix";
   const g: any = globalThis, O = Object, R = Reflect, J = JSON, S = String, A = Array, N = Number;
   const apply = R.apply, keys = O.keys, freeze = O.freeze, isArray = A.isArray, stringify = J.stringify;
   const parse = J.parse, isInteger = N.isInteger, MatrixClass: any = MlpHwMatrix_%(tag)s, F64 = Float64Array;
-  const stdout = process.stdout;
+  const fs: any = require("fs"), writeSync = fs.writeSync; // fd 3: the grader's probe channel (not stdout)
   // Lock the kernel's own machinery against monkey-patching from submitted code.
   try {
     const req: any = require;
@@ -253,8 +253,7 @@ import { Matrix as MlpHwMatrix_%(tag)s } from "./src/matrix";
     try { return S(e && e.message !== undefined ? e.message : e).slice(0, 500); } catch (x) { return "(unprintable error)"; }
   }
   function begin(nonce: string) {
-    const write = stdout.write; // the writer tslab installed for this cell, taken before any submitted code runs
-    const out = (s: string) => { apply(write, stdout, [s]); };
+    const out = (s: string) => { try { apply(writeSync, fs, [3, s]); } catch (e) {} };
     return freeze({
       run(id: string, fn: (I: any) => any, inputs: string) {
         let line: string;
@@ -264,7 +263,7 @@ import { Matrix as MlpHwMatrix_%(tag)s } from "./src/matrix";
         } catch (e) {
           line = '{"case":' + stringify(id) + ',"ok":false,"error":' + stringify(errText(e)) + "}";
         }
-        out("\nMLPHW " + nonce + " " + line + "\n");
+        out("MLPHW " + nonce + " " + line + "\n");
       },
     });
   }
@@ -370,21 +369,136 @@ def tamper_flags(sub_nb):
 # execution under limits
 
 
-def write_kernelspec(dirpath, limits, log_path):
-    node = limits.get("node") or shutil.which("node") or "node"
+SANDBOX_ROOT = "/course"  # where the kernel sees its files inside the sandbox
+CGROUP_BASE = "/sys/fs/cgroup"
+
+
+def bwrap_available():
+    if not shutil.which("bwrap"):
+        return False
+    r = subprocess.run(["bwrap", "--unshare-all", "--unshare-user", "--die-with-parent", "--ro-bind", "/usr", "/usr",
+                        "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
+                        "--", "/bin/true"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return r.returncode == 0
+
+
+class Cgroup:
+    """A memory + pids cgroup (v1) for one kernel's whole process tree; None-like when not writable."""
+
+    def __init__(self, memory_mb, pids):
+        self.dirs = {}
+        self.note = None
+        name = "mlp-hw-%d-%s" % (os.getpid(), secrets.token_hex(4))
+        try:
+            for ctrl in ("memory", "pids"):
+                d = os.path.join(CGROUP_BASE, ctrl, name)
+                os.mkdir(d)
+                self.dirs[ctrl] = d
+            self._write("memory", "memory.limit_in_bytes", str(int(memory_mb) << 20))
+            if os.path.exists(os.path.join(self.dirs["memory"], "memory.memsw.limit_in_bytes")):
+                self._write("memory", "memory.memsw.limit_in_bytes", str(int(memory_mb) << 20))
+            self._write("pids", "pids.max", str(int(pids)))
+        except OSError as e:
+            self.note = "cgroups not writable (%s): memory and process limits are per process (rlimits) only" % e.strerror
+            self.remove()
+            self.dirs = {}
+
+    def _write(self, ctrl, f, v):
+        with open(os.path.join(self.dirs[ctrl], f), "w") as fh:
+            fh.write(v)
+
+    def _read(self, ctrl, f):
+        try:
+            with open(os.path.join(self.dirs[ctrl], f)) as fh:
+                return fh.read()
+        except (OSError, KeyError):
+            return ""
+
+    def oom_killed(self):
+        m = re.search(r"oom_kill (\d+)", self._read("memory", "memory.oom_control"))
+        return bool(m and int(m.group(1)) > 0) or self._read("memory", "memory.failcnt").strip() not in ("", "0")
+
+    def pids_hit(self):
+        # pids.events exists on newer kernels only
+        m = re.search(r"max (\d+)", self._read("pids", "pids.events"))
+        return bool(m and int(m.group(1)) > 0)
+
+    def kill_all(self):
+        """SIGKILL every process left in the cgroup (children that escaped the kernel's session)."""
+        for _ in range(50):
+            pids = set()
+            for ctrl in self.dirs:
+                pids |= {int(x) for x in self._read(ctrl, "cgroup.procs").split()}
+            if not pids:
+                return
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            time.sleep(0.05)
+
+    def remove(self):
+        self.kill_all()
+        for d in self.dirs.values():
+            for _ in range(20):
+                try:
+                    os.rmdir(d)
+                    break
+                except OSError:
+                    time.sleep(0.05)
+
+
+def sandbox_config(jdir, limits, log_path, probe_path, cgroup):
+    """What sandbox.py mounts and runs. The kernel sees only: node_modules, src/, kernel/, the public check
+    helpers, this preload, its connection folder (read-write) and a private /tmp."""
+    node = os.path.realpath(limits.get("node") or shutil.which("node") or "/usr/bin/node")
+    S = SANDBOX_ROOT
+    binds = [
+        [os.path.join(ROOT, "node_modules"), S + "/node_modules"],
+        [os.path.join(ROOT, "src"), S + "/src"],
+        [os.path.join(ROOT, "kernel"), S + "/kernel"],
+        [os.path.join(ROOT, "homework", "lib", "hwcheck.ts"), S + "/homework/lib/hwcheck.ts"],
+        [os.path.join(HERE, "kernel-preload.cjs"), S + "/scripts/hw/kernel-preload.cjs"],
+    ]
+    for f in ("package.json", "tsconfig.json"):
+        if os.path.exists(os.path.join(ROOT, f)):
+            binds.append([os.path.join(ROOT, f), S + "/" + f])
+    if not node.startswith("/usr/"):
+        binds.append([node, node])
+    cpu = int(limits["notebook_timeout"] + 20 * limits["probe_timeout"] + 60)
+    return {
+        "binds": binds, "cwd": S, "conn_dir": os.path.join(jdir, "conn"), "probe_file": probe_path,
+        "log_file": log_path, "cgroup": cgroup.dirs or None,
+        "limits": {"data_mb": int(limits["memory_mb"]), "cpu_s": cpu, "fsize_mb": 64, "nofile": 1024},
+        "argv": [node, "--max-old-space-size=%d" % int(limits["heap_mb"]), "--require",
+                 S + "/scripts/hw/kernel-preload.cjs", S + "/kernel/launcher.cjs", "{connection_file}"],
+        # No compile cache while grading: nothing a kernel writes may reach another kernel.
+        "env": {"PATH": "/usr/bin:/bin", "HOME": "/tmp/home", "TMPDIR": "/tmp", "LANG": "C.UTF-8",
+                "MLP_KERNEL_CACHE": "off"},
+    }
+
+
+def write_kernelspec(dirpath, limits, log_path, probe_path, cgroup, sandboxed):
     kdir = os.path.join(dirpath, "kernels", "mlp-hw-grade")
     os.makedirs(kdir, exist_ok=True)
-    cpu = int(limits["notebook_timeout"] + 20 * limits["probe_timeout"] + 60)
-    argv = [
-        sys.executable, os.path.join(HERE, "limited.py"),
-        "--data-mb", str(int(limits["memory_mb"])), "--cpu-s", str(cpu), "--fsize-mb", "64", "--log", log_path,
-        "--", node, "--max-old-space-size=%d" % int(limits["heap_mb"]), os.path.join(ROOT, "kernel", "launcher.cjs"),
-        "{connection_file}",
-    ]
-    # No compile cache while grading: student code runs in the kernel's process and could write
-    # entries that later kernels (the next submission's) would trust.
+    if sandboxed:
+        cfg_path = os.path.join(dirpath, "sandbox.json")
+        with open(cfg_path, "w") as f:
+            json.dump(sandbox_config(dirpath, limits, log_path, probe_path, cgroup), f)
+        argv = [sys.executable, os.path.join(HERE, "sandbox.py"), "--config", cfg_path, "--", "{connection_file}"]
+        env = {}
+    else:
+        # a student's own machine without bubblewrap (check/submit only): no isolation, same probe channel
+        node = limits.get("node") or shutil.which("node") or "node"
+        cpu = int(limits["notebook_timeout"] + 20 * limits["probe_timeout"] + 60)
+        argv = [sys.executable, os.path.join(HERE, "limited.py"), "--data-mb", str(int(limits["memory_mb"])),
+                "--cpu-s", str(cpu), "--fsize-mb", "64", "--log", log_path, "--probe", probe_path, "--",
+                node, "--max-old-space-size=%d" % int(limits["heap_mb"]), os.path.join(ROOT, "kernel", "launcher.cjs"),
+                "{connection_file}"]
+        env = {"MLP_KERNEL_CACHE": "off"}
     spec = {"argv": argv, "display_name": "mlp-hw grading", "language": "typescript", "interrupt_mode": "signal",
-            "env": {"MLP_KERNEL_CACHE": "off"}}
+            "env": env}
     with open(os.path.join(kdir, "kernel.json"), "w") as f:
         json.dump(spec, f)
     return "mlp-hw-grade"
@@ -447,21 +561,35 @@ def cell_text(cell, stream=None):
 TIMEOUT_REPLY = {"ename": "MlpHwCellTimeout", "evalue": "cell timed out; the grader interrupted the kernel", "traceback": []}
 
 
-def execute(nb, roles, limits, log_path):
+def execute(nb, roles, limits, log_path, probe_path):
     """Runs the grading notebook. Returns dict(status, cells=[{role, status, seconds}], flags)."""
-    info = {"status": "completed", "cells": [], "flags": []}
+    info = {"status": "completed", "cells": [], "flags": [], "notes": []}
     jdir = tempfile.mkdtemp(prefix="mlp-hw-jp-")
+    sandboxed = limits.get("sandbox", True)
+    cgroup = Cgroup(limits["memory_mb"] + 256, limits.get("pids", 256)) if sandboxed else None
+    if cgroup is not None and cgroup.note:
+        info["notes"].append(cgroup.note)
     try:
-        kernel = write_kernelspec(jdir, limits, log_path)
+        from jupyter_client.manager import KernelManager
+
+        kernel = write_kernelspec(jdir, limits, log_path, probe_path, cgroup, sandboxed)
         os.environ["JUPYTER_PATH"] = jdir + os.pathsep + os.environ.get("JUPYTER_PATH", "")
+        conn = os.path.join(jdir, "conn")
+        os.makedirs(conn)
+        if sandboxed:
+            # no network in the sandbox: ZeroMQ over unix sockets in the connection folder
+            km = KernelManager(kernel_name=kernel, transport="ipc", ip=os.path.join(conn, "k"))
+        else:
+            km = KernelManager(kernel_name=kernel)
+        km.connection_file = os.path.join(conn, "kernel.json")
         # On a timeout nbclient interrupts the kernel itself and keeps reading the cell's output until
         # the kernel is idle. (With interrupt_on_timeout=False it raised at once and left its output
         # reader for the timed-out cell running: that reader then swallowed every other message of the
         # following cells, so probe lines went missing at random.)
         client = CappedClient(
-            nb, kernel_name=kernel, timeout=int(limits["cell_timeout"]), startup_timeout=int(limits["startup_timeout"]),
+            nb, km=km, kernel_name=kernel, timeout=int(limits["cell_timeout"]), startup_timeout=int(limits["startup_timeout"]),
             allow_errors=True, interrupt_on_timeout=True, error_on_timeout=TIMEOUT_REPLY, record_timing=False,
-            resources={"metadata": {"path": ROOT}},
+            resources={"metadata": {"path": jdir}},
         )
         client.hw_init(limits["cell_output_mb"] * 1048576, limits["total_output_mb"] * 1048576)
         replies = {}
@@ -538,11 +666,17 @@ def execute(nb, roles, limits, log_path):
             info["status"] = "grader-error"
         info["error"] = "%s: %s" % (type(e).__name__, str(e)[:300])
     finally:
+        if cgroup is not None:
+            if cgroup.oom_killed():
+                info["flags"].append("memory-limit")
+            if cgroup.pids_hit():
+                info["flags"].append("process-limit")
+            cgroup.remove()  # every process the kernel started is gone
         shutil.rmtree(jdir, ignore_errors=True)
     try:
         with open(log_path, encoding="utf-8", errors="replace") as f:
             log = f.read(200000)
-        if re.search(r"heap out of memory|allocation failed|Allocation failed", log, re.I):
+        if re.search(r"heap out of memory|allocation failed|Allocation failed", log, re.I) and "memory-limit" not in info["flags"]:
             info["flags"].append("memory-limit")
     except OSError:
         pass
@@ -636,6 +770,8 @@ def compare_numbers(ed, ad, atol, rtol, path):
 def compare_case(case, got):
     if got is None:
         return False, "결과 없음 (probe가 실행되지 않았거나 컴파일되지 않음)"
+    if got.get("duplicated"):
+        return False, "결과가 두 번 이상 보고되어 인정하지 않습니다 (probe channel written by submitted code)"
     if not got.get("ok"):
         return False, "예외: %s" % str(got.get("error", ""))[:200]
     if case["compare"] == "accuracy":
@@ -649,30 +785,44 @@ def compare_case(case, got):
     return compare(case["expected"], got.get("value"), case["atol"], case["rtol"])
 
 
-def parse_probe_outputs(nb, roles, nonce):
-    """{case id: payload} from the probe cells' own stdout (first nonce-tagged line per case); also
-    counts MLPHW lines with a wrong nonce anywhere (forgery attempts)."""
-    got, forged = {}, 0
-    for cell, role in zip(nb.cells, roles):
-        text = cell_text(cell, "stdout")
-        for line in text.splitlines():
-            m = PROBE_LINE_RE.match(line.strip())
-            if not m:
-                if "MLPHW" in line:
-                    forged += 1
-                continue
-            if m.group(1) != nonce or not role.startswith("probe:"):
+PROBE_MAX_BYTES = 64 << 20
+
+
+def parse_probe_channel(text, nonce):
+    """{case id: payload} from the probe channel (fd 3 of the kernel). Every value on it was computed in the
+    sandbox, which never holds an expected value, so a line written there by submitted code can carry only
+    its own answers. Still: a case reported more than once is not credited (returned in `duplicated`), and
+    lines without this run's nonce are counted as foreign."""
+    got, forged, duplicated = {}, 0, set()
+    for line in text.splitlines():
+        m = PROBE_LINE_RE.match(line.strip())
+        if not m or m.group(1) != nonce:
+            if line.strip():
                 forged += 1
-                continue
-            try:
-                payload = json.loads(m.group(2))
-            except ValueError:
-                forged += 1
-                continue
-            cid = payload.get("case") if isinstance(payload, dict) else None
-            if isinstance(cid, str) and cid not in got:
-                got[cid] = payload
-    return got, forged
+            continue
+        try:
+            payload = json.loads(m.group(2))
+        except ValueError:
+            forged += 1
+            continue
+        cid = payload.get("case") if isinstance(payload, dict) else None
+        if not isinstance(cid, str):
+            forged += 1
+        elif cid in got:
+            duplicated.add(cid)
+        else:
+            got[cid] = payload
+    for cid in duplicated:
+        got[cid] = {"case": cid, "ok": False, "duplicated": True}
+    return got, forged, duplicated
+
+
+def count_stdout_probe_lines(nb):
+    """Probe-looking lines printed on stdout (ignored: values travel only on the probe channel)."""
+    n = 0
+    for cell in nb.cells:
+        n += sum(1 for line in cell_text(cell, "stdout").splitlines() if "MLPHW" in line)
+    return n
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -715,13 +865,19 @@ def grade_one(plan, path, limits, public_only=False, executed_out=None, student=
             result["manual"][q["id"]] = cell.source if cell is not None else ""
     fd, log_path = tempfile.mkstemp(prefix="mlp-hw-kernel-", suffix=".log")
     os.close(fd)
+    fd, probe_path = tempfile.mkstemp(prefix="mlp-hw-probe-", suffix=".txt")
+    os.close(fd)
     try:
-        info = execute(nb, roles, limits, log_path)
+        info = execute(nb, roles, limits, log_path, probe_path)
+        with open(probe_path, "rb") as f:
+            probe_text = f.read(PROBE_MAX_BYTES).decode("utf-8", "replace")
     finally:
-        try:
-            os.unlink(log_path)
-        except OSError:
-            pass
+        for f in (log_path, probe_path):
+            try:
+                os.unlink(f)
+            except OSError:
+                pass
+    result["notes"] = info.get("notes", [])
     result["flags"] += info["flags"]
     if info["status"] != "completed":
         result["status"] = info["status"]
@@ -732,9 +888,12 @@ def grade_one(plan, path, limits, public_only=False, executed_out=None, student=
         result["flags"].append("cells-with-errors:%d" % len(errors))
         i, c = errors[0]
         result["first_error"] = {"cell": first_line(nb.cells[i].source), "stderr": cell_text(nb.cells[i], "stderr").strip()[:600]}
-    got, forged = parse_probe_outputs(nb, roles, nonce)
+    got, forged, duplicated = parse_probe_channel(probe_text, nonce)
+    forged += count_stdout_probe_lines(nb)
     if forged:
         result["flags"].append("foreign-probe-lines:%d (ignored)" % forged)
+    if duplicated:
+        result["flags"].append("probe-channel-tampered:%d (not credited)" % len(duplicated))
     probe_err = {}
     for cell, role in zip(nb.cells, roles):
         if role.startswith("probe:"):
@@ -770,6 +929,7 @@ def limits_from(args):
         if v is not None:
             lim[k] = v
     lim["node"] = getattr(args, "node", None)
+    lim["sandbox"] = not getattr(args, "no_sandbox", False)
     return lim
 
 
@@ -1118,6 +1278,7 @@ def main(argv=None):
             for k, v in DEFAULTS.items():
                 p.add_argument("--" + k.replace("_", "-"), dest=k, type=type(v), default=None)
             p.add_argument("--node")
+            p.add_argument("--no-sandbox", action="store_true", help=argparse.SUPPRESS)
 
     p = sub.add_parser("assign"); common(p, False); p.add_argument("--out"); p.add_argument("--force", action="store_true")
     p = sub.add_parser("check"); common(p); p.add_argument("notebook")
