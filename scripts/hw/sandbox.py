@@ -83,6 +83,12 @@ def main(argv):
     with open(argv[1], encoding="utf-8") as f:
         cfg = json.load(f)
     connection_file = argv[3]
+    try:  # die with the grader process that started this kernel, whatever kills it
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
     join_cgroup(cfg.get("cgroup"))
     set_rlimits(cfg["limits"])
     probe = os.open(cfg["probe_file"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
