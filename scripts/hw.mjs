@@ -174,7 +174,7 @@ function release(args, tmp, py) {
     rmSync(out, { recursive: true, force: true });
   }
   const hwRoot = join(ROOT, "homework");
-  const assignments = ids.length ? ids : readdirSync(hwRoot).filter((d) => existsSync(join(hwRoot, d, "grading.ts"))).sort();
+  const assignments = ids.length ? ids : readdirSync(hwRoot).filter((d) => existsSync(join(hwRoot, d, "grading.ts")) && existsSync(join(hwRoot, d, `${d}.ipynb`))).sort();
   mkdirSync(out, { recursive: true });
   const copy = (rel) => cpSync(join(ROOT, rel), join(out, rel), { recursive: true, dereference: false, errorOnExist: false });
   for (const rel of ["src", "kernel", "notebooks", "README.md", "kernel-setup.md", "HOMEWORK.md", "tsconfig.json", "package-lock.json",

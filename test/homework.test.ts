@@ -240,7 +240,16 @@ test("hw02: source full marks, student version zero; manual answers exported and
   const lateRow = manual.find((row) => row[0] === "late-cell")!;
   assert.ok(lateRow[5].startsWith("'="), `a formula-looking answer is neutralised: ${lateRow[5].slice(0, 20)}`);
   const md = readFileSync(join(out, "manual.md"), "utf8");
-  assert.equal(md.split("\n").filter((l) => l.startsWith("## ")).length, 3, "one section per student: the answer cannot add one\n" + md);
+  // headings outside fenced blocks (a fence closes only with a run of backticks at least as long as its opening)
+  let fence = 0;
+  const headings: string[] = [];
+  for (const line of md.split("\n")) {
+    const m = /^(`{3,})/.exec(line);
+    if (m && (fence === 0 || m[1].length >= fence)) fence = fence === 0 ? m[1].length : 0;
+    else if (fence === 0 && line.startsWith("## ")) headings.push(line);
+  }
+  assert.equal(headings.length, 3, "one section per student: the answer cannot add one\n" + md);
+  assert.ok(md.includes("## source — Q5 서술 (2점)\n\n만점") === false);
   assert.deepEqual(manual[0], ["student", "question", "max", "score", "comment", "answer"]);
   const srcRow = manual.find((row) => row[0] === "source")!;
   assert.match(srcRow[5], /연쇄법칙/);

@@ -205,7 +205,7 @@ def hostile(out, port):
         for c in nb.cells:
             m = hw_meta(c)
             if m and m.get("kind") == "solution":
-                c.source = re.sub(r"(function \w+\((\w+)[^{]*\{\n)\s*throw new Error\(\"구현하세요\"\);",
+                c.source = re.sub(r"(function \w+\((\w+)[^\n]*\{\n)\s*throw new Error\(\"구현하세요\"\);",
                                   lambda mm: mm.group(1) + "  return answer(%s, %s) as any;" % (json.dumps(m["id"]), mm.group(2)),
                                   c.source)
         return nb
@@ -258,19 +258,19 @@ if (ex) { const dir = path.dirname(path.dirname(ex)); const t0 = Date.now();
     if (Date.now() - t0 < 240000) setTimeout(tick, 200); }; tick(); }"""))
     expected["late-writer"] = {"status": "graded", "score": 0, "why": "rewrote grades.csv after the grader exited"}
 
-    fx["swap-classmate"] = append_code(solved(student, source, []), detached(FIND_CMDLINES + r"""
+    fx["early-swap-classmate"] = append_code(solved(student, source, []), detached(FIND_CMDLINES + r"""
 const path = require("path"); let dir = null;
 for (const [, a] of cmdlines()) { const i = a.indexOf("--submission"); if (i >= 0) dir = path.dirname(a[i + 1]); }
 if (dir) { const f = path.join(dir, "honest-b.ipynb"); const orig = fs.readFileSync(f); const st = fs.statSync(f);
   fs.writeFileSync(f, orig.toString().replace(/function forward2/, "function forward2_"));
   setTimeout(() => { fs.writeFileSync(f, orig); fs.utimesSync(f, st.atime, st.mtime); }, 60000); }"""))
-    expected["swap-classmate"] = {"status": "graded", "score": 0}
+    expected["early-swap-classmate"] = {"status": "graded", "score": 0, "why": "named to be graded before honest-b"}
 
-    fx["kill-kernels"] = append_code(solved(student, source, []), detached(FIND_CMDLINES + r"""
+    fx["early-kill-kernels"] = append_code(solved(student, source, []), detached(FIND_CMDLINES + r"""
 const t0 = Date.now();
 const tick = () => { for (const [pid, a] of cmdlines()) if (pid !== process.pid && a.some((x) => /launcher\.cjs$/.test(x))) { try { process.kill(pid, "SIGKILL"); } catch (e) {} }
   if (Date.now() - t0 < 120000) setTimeout(tick, 100); }; tick();"""))
-    expected["kill-kernels"] = {"status": "graded", "score": 0}
+    expected["early-kill-kernels"] = {"status": "graded", "score": 0}
 
     fx["kill-grader"] = append_code(solved(student, source, []), detached(FIND_CMDLINES + r"""
 const t0 = Date.now();
@@ -288,7 +288,7 @@ const tick = () => { for (const [pid, a] of cmdlines()) if (a.some((x) => /hw\.(
     cell(nb, "forward2").source = cell(nb, "forward2").source.replace('throw new Error("구현하세요");', r"""const fs = require("fs"); let s = "SECRET=" + process.env.MLP_HW_TEST_SECRET + " ";
   for (const f of ["homework/hw01/hw01.ipynb", "homework/hw01/grading.ts", "homework/hw02/hw02.ipynb"]) { try { s += fs.readFileSync(f, "utf8").replace(/[\s\S]*?BEGIN SOLUTION/, "BEGIN SOLUTION").slice(0, 300); } catch (e) {} }
   try { for (const d of fs.readdirSync("/tmp")) for (const f of fs.readdirSync("/tmp/" + d)) if (/\.json$/.test(f)) s += fs.readFileSync("/tmp/" + d + "/" + f, "utf8").slice(0, 200); } catch (e) {}
-  throw new Error(s + " " + __dirname + " " + process.cwd());""")
+  throw new Error(s + " " + process.cwd());""")
     fx["exfiltrate"] = nb
     expected["exfiltrate"] = {"status": "graded", "score": 0, "why": "exception text reached the feedback"}
 
@@ -318,7 +318,7 @@ const tick = () => { for (const [pid, a] of cmdlines()) if (a.some((x) => /hw\.(
     expected["delegate"] = {"status": "graded", "score": 0, "flag": "forbidden-api:NeuralNetwork"}
 
     fx["invalid-nbformat"] = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {"mlp_hw": {"assignment": "hw01"}},
-                                         "cells": [{"cell_type": "bogus", "source": 1}]})
+                                         "cells": [{"cell_type": "code", "metadata": {}, "outputs": []}]})  # no "source"
     expected["invalid-nbformat"] = {"status": "unreadable", "score": 0}
 
     # bundles (folders with manifest.json)
