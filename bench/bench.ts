@@ -12,17 +12,18 @@
 // random data, η = 0.1, float64; (d) peak memory of (c), each variant in its own process;
 // (e) kernel start + first import and a small cell's round trip through a Jupyter client
 // (bench/kernel_latency.py, Debian's /usr/bin/python3).
-// "fit" is NeuralNetwork.fit (src/train.ts: buffers reused, products through matmulF64; a network
-// as small as XOR's trains in the WebAssembly kernel, 512 epochs per call); "readable
-// loop" is the same training written with net.forward / net.backward / net.update, as students read
-// it — both end with the same weights, bit for bit (printed). These are measurements, not tests:
+// "fit" is NeuralNetwork.fit with the engine src/index.ts installs (src/engine/train.ts: buffers
+// reused, products through matmulF64); "readable loop" is the same training written with
+// net.forward / net.backward / net.update (the core's fit loop, with the engine's matmul) — both end
+// with the same weights, bit for bit (printed). These are measurements, not tests:
 // nothing here asserts a speed.
 import { spawnSync } from "child_process";
 import { existsSync, mkdirSync, writeFileSync } from "fs";
 import * as os from "os";
 import { resolve } from "path";
 import { NeuralNetwork, NetworkOptions, Matrix, Random, matmul, xor } from "../src/index";
-import { matmulF64, matmulReference, matmulThreadStats, getMatmulThreads, setMatmulThreads, MATMUL_THRESHOLDS } from "../src/kernels/index";
+import { plainProduct } from "../src/matrix";
+import { matmulF64, matmulThreadStats, getMatmulThreads, setMatmulThreads, MATMUL_THRESHOLDS } from "../src/engine/matmul";
 
 /** The training fit does, written with the readable methods (full batch or batches in order, no shuffle). */
 function readableLoop(arch: number[], opts: NetworkOptions, X: Matrix, Y: Matrix, onEpoch?: () => void): NeuralNetwork {
@@ -249,8 +250,8 @@ function main(): void {
   const gf = (t: number[]) => flop / stats(t).median / 1e9;
   const npMat = numpy?.matmul.per_call;
   const npMat1 = numpy1?.matmul.per_call;
-  const tRef = perCall(3, () => matmulReference(C, A, B, m, k, n));
-  report("matmul", "reference kernel (i-k-j loops)", tRef, npMat, { gflops: gf(tRef) });
+  const tRef = perCall(3, () => plainProduct(C, A, B, m, k, n));
+  report("matmul", "plain loops (plainProduct, i-k-j)", tRef, npMat, { gflops: gf(tRef) });
   const MA = new Matrix(m, k, A), MB = new Matrix(k, n, B);
   const tMod = perCall(100, () => matmul(MA, MB));
   report("matmul", "matmul(A, B) (src/matrix.ts)", tMod, npMat, { gflops: gf(tMod) });
