@@ -3,21 +3,21 @@
 Normally run through `npm run hw -- ...` (scripts/hw.mjs), which computes the grading plan (cases and
 expected values, in Node from src/) and passes it here with --plan. See HOMEWORK.md.
 
-Security model (grade):
+Security model (grade), see HOMEWORK.md "The sandbox":
+  * Each kernel runs in a bubblewrap sandbox (scripts/hw/sandbox.py): own PID/network/IPC/mount/user
+    namespaces, no network (ZeroMQ over ipc sockets in its connection folder), a read-only view of
+    node_modules, src/, kernel/ and the public check helpers only, a private /tmp, a cgroup holding the
+    whole process tree (memory, pids, CPU time), everything killed when the kernel ends.
   * The grading notebook is rebuilt from the instructor source: setup/check/markdown cells come from the
     source (a student's edits to them are ignored and flagged); only "solution" cells and the student's
     own extra cells come from the submission.
-  * A guard cell runs FIRST, before any student code: it captures pristine built-ins (JSON, Reflect,
-    the Matrix class, ...) in a closure and defines one frozen, non-writable global under a random name.
-  * Probe cells (appended by the grader, never in the student notebook) call the student's functions on
-    hidden inputs and print one line per case "MLPHW <nonce> <json>" through the stdout writer tslab
-    installs for that cell, captured as the probe's first statement. The nonce is random per run; only
-    lines with it, in the probe cell's own outputs, count (the first per case).
-  * Expected values were computed outside the kernel (Node + src/); comparison happens here. Nothing
-    the kernel prints is ever read as a score.
-  * Each kernel runs under limits: RLIMIT_DATA (memory), RLIMIT_CPU, a V8 heap cap, per-cell and
-    per-notebook timeouts, and an output cap enforced while reading iopub (excess output is dropped,
-    the flooding cell interrupted).
+  * A guard cell runs FIRST, before any student code: it keeps fs.writeSync and pristine built-ins in a
+    closure and defines one frozen, non-writable global under a random name (and traps forbidden classes).
+  * Probe cells (appended by the grader) call the student's functions on the cases' inputs and write one
+    line per case "MLPHW <nonce> <json>" to fd 3, a file the sandbox wrapper opened outside the sandbox.
+    Nothing is read from stdout. Expected values never enter the sandbox: comparison happens here.
+  * Limits are counted in CPU seconds (cgroup cpuacct) and output bytes (in the kernel by
+    kernel-preload.cjs, and again by this reader), so grades do not depend on machine load.
 """
 
 import argparse
@@ -984,7 +984,7 @@ def cell_place(src_nb, cell, plan):
 def source_notebook(plan):
     """Where locked cells come from: the instructor's source, or in a student kit the pristine released copy."""
     if plan.get("template"):
-        return nbformat.from_dict(plan["template"])
+        return nbformat.reads(json.dumps(plan["template"]), as_version=4)
     return nbformat.read(plan["notebook"], as_version=4)
 
 
