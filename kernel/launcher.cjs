@@ -195,6 +195,7 @@ function serializeZmqSends(zmq) {
   const tails = new WeakMap(); // socket -> promise of its last queued send
   // The native method is read-only but configurable.
   Object.defineProperty(proto, "send", { configurable: true, writable: false, value: queuedSend });
+  /** @this {any} */
   function queuedSend(...args) {
     const prev = tails.get(this);
     const start = () => send.apply(this, args);

@@ -117,7 +117,7 @@ export function ensureJupyter({ install = true } = {}) {
   process.exit(3);
 }
 
-/** The kernelspec's kernel.json: this checkout's Node runs this checkout's launcher. */
+/** The kernelspec's kernel.json: this checkout's Node runs this checkout's launcher. @param {{ nodeArgs?: string[] }} [options] */
 export function kernelJson({ nodeArgs = [] } = {}) {
   return {
     argv: [process.execPath, ...nodeArgs, join(ROOT, "kernel", "launcher.cjs"), "{connection_file}"],
