@@ -1,3 +1,4 @@
+// @ts-nocheck  (not yet type-checked: it patches Node's private Module API; the kernel launcher rewrite types it — see tsconfig.tools.json)
 // A compile cache for tslab's converter: the first import of src/ in a new kernel reuses what an
 // earlier kernel compiled, instead of type-checking and emitting every src/ file again.
 //

@@ -121,6 +121,7 @@ export function ensureJupyter({ install = true } = {}) {
  * The kernelspec's kernel.json: this checkout's Node runs this checkout's launcher, which hands a
  * notebook that lives in another checkout over to that checkout's launcher (--from-notebook), so
  * one kernelspec serves every checkout on the machine.
+ * @param {{ nodeArgs?: string[] }} [options]
  */
 export function kernelJson({ nodeArgs = [] } = {}) {
   return {

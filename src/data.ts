@@ -5,6 +5,7 @@ import * as path from "path";
 import * as pl from "nodejs-polars";
 import { Matrix, checkFinite, shapeStr } from "./matrix";
 import { Random } from "./random";
+import { linspace } from "./plot";
 
 /** A labelled data set: X (features × m), Y (1 × m for two classes, k × m one-hot otherwise), labels[j] = class of column j. */
 export interface LabeledData {
@@ -52,9 +53,6 @@ function checkN(op: string, n: number, min: number): void {
   if (!Number.isInteger(n) || n < min) throw new Error(`${op}: n must be an integer >= ${min}, got ${n}`);
 }
 
-function linspace(a: number, b: number, n: number): number[] {
-  return Array.from({ length: n }, (_, k) => (n === 1 ? a : a + ((b - a) * k) / (n - 1)));
-}
 
 /**
  * Two interleaving half circles (like scikit-learn's make_moons): class 0 the upper moon, class 1 the

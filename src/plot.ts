@@ -96,13 +96,14 @@ function shapeOf(M: MatrixLike | readonly (readonly number[])[]): [number, numbe
   return [(M as MatrixLike).rows, (M as MatrixLike).cols];
 }
 
-/** `n` evenly spaced numbers from `from` to `to` inclusive. Example: linspace(0, 1, 3) → [0, 0.5, 1]. */
+/**
+ * `n` evenly spaced numbers from `from` to `to` inclusive: from + (to − from)·k / (n − 1) for
+ * k = 0..n−1; n = 1 gives [from], n = 0 gives []. The one linspace (data.ts's generators use it too).
+ * Example: linspace(0, 1, 3) → [0, 0.5, 1].
+ */
 export function linspace(from: number, to: number, n: number): number[] {
-  if (!Number.isInteger(n) || n < 2) throw new Error(`linspace: n must be an integer >= 2, got ${n}`);
-  const out: number[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = from + ((to - from) * i) / (n - 1);
-  out[n - 1] = to;
-  return out;
+  if (!Number.isInteger(n) || n < 0) throw new Error(`linspace: n must be a non-negative integer, got ${n}`);
+  return Array.from({ length: n }, (_, k) => (n === 1 ? from : from + ((to - from) * k) / (n - 1)));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -106,6 +106,11 @@ test("functionPlot: f and f' as two line traces on an evenly spaced grid", () =>
   assert.equal(functionPlot(sig, null).data.length, 1);
   assert.throws(() => functionPlot(sig, dsig, { from: 1, to: 1 }), /functionPlot: need from < to/);
   assert.deepEqual(linspace(0, 1, 3), [0, 0.5, 1]);
+  // one linspace for plots and data (moons, spirals): one point is the start, none is empty
+  assert.deepEqual(linspace(2, 5, 1), [2]);
+  assert.deepEqual(linspace(2, 5, 0), []);
+  assert.deepEqual(linspace(-1, 1, 5), [-1, -0.5, 0, 0.5, 1]);
+  assert.throws(() => linspace(0, 1, 2.5), /linspace: n must be a non-negative integer, got 2.5/);
 });
 
 test("decisionRegions: heatmap of predict over the grid + one marker trace per class", () => {

@@ -1,5 +1,6 @@
 // `npm test`: everything CI checks, in order, with each step's time and a closing count.
-//   1. strict type-check of src/, test/, homework/, bench/ (tsc --noEmit), also with tslab's TypeScript 5.0
+//   1. strict type-check of src/, test/, homework/, bench/ (tsc --noEmit), also with tslab's TypeScript 5.0,
+//      and of the JavaScript tools (scripts/, kernel/, tools/, test/browser/: tsconfig.tools.json)
 //   2. unit tests (Node's test runner + tsx), including the runner, homework and plot tests
 //   3. committed notebooks carry no outputs
 //   4. every notebook under notebooks/ and homework/ executes in a fresh project kernel
@@ -64,6 +65,7 @@ const notebooks = projectNotebooks();
 const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
 const tslabTsc = join(ROOT, "node_modules", "@tslab", "typescript-for-tslab", "bin", "tsc");
 await run("type-check (tsc --noEmit, strict)", process.execPath, [tsc, "--noEmit", "-p", "."]);
+await run("type-check of the JavaScript tools (tsconfig.tools.json)", process.execPath, [tsc, "-p", "tsconfig.tools.json"]);
 await run("type-check with tslab's TypeScript 5.0", process.execPath, [tslabTsc, "--noEmit", "-p", "."]);
 await run("unit tests", process.execPath, [join(ROOT, "tools", "unit.mjs")], (out) => ({
   passed: count(out, /^ℹ pass (\d+)$/m) ?? 0,

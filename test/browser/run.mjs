@@ -96,8 +96,9 @@ async function figureState(page, id) {
   return page.evaluate((id) => {
     const el = document.getElementById(id);
     if (!el) return { found: false };
-    const gd = el.classList.contains("js-plotly-plot") ? el : el.querySelector(".js-plotly-plot");
-    const fallback = el.querySelector(".mlp-fallback");
+    // (Plotly keeps its state on the div: _fullData)
+    const gd = /** @type {any} */ (el.classList.contains("js-plotly-plot") ? el : el.querySelector(".js-plotly-plot"));
+    const fallback = /** @type {HTMLElement | null} */ (el.querySelector(".mlp-fallback"));
     const full = gd && gd._fullData ? gd._fullData : [];
     // Rendered nodes per trace type: scatter → .scatterlayer .trace, heatmap → .hm image, image → .im image.
     const rendered = {
@@ -228,7 +229,7 @@ async function checkDynamic() {
         id: el.id,
         drawn: el.getAttribute("data-mlp-drawn") === "1",
         svg: el.querySelectorAll("svg.main-svg").length,
-        traces: (el._fullData ?? []).length,
+        traces: (/** @type {any} */ (el)._fullData ?? []).length,
       })),
     );
     const expected = list.filter((h) => h.includes("mlp-figure")).length;
@@ -259,9 +260,9 @@ async function checkPlotlyJson() {
   const res = await page.evaluate(async (figs) => {
     const out = [];
     for (const f of figs) {
-      const div = document.createElement("div");
+      const div = /** @type {any} */ (document.createElement("div"));
       document.body.appendChild(div);
-      await window.Plotly.newPlot(div, f.data, f.layout, f.config);
+      await /** @type {any} */ (window).Plotly.newPlot(div, f.data, f.layout, f.config);
       out.push({ traces: div._fullData.length, svg: div.querySelectorAll("svg.main-svg").length });
     }
     return out;
