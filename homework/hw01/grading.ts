@@ -97,10 +97,10 @@ for (const [k, [seed, a, b, c, m]] of [[1, [201, 3, 4, 2, 5]], [2, [202, 2, 5, 3
   const eta = 0.7;
   add({
     id: "update2/hidden-1", question: "update2", visibility: "hidden",
-    label: "무작위 3-4-2 신경망, η = 0.7, 입력 행렬이 바뀌지 않는지도 검사", inputs: { ...p, eta },
-    call:
-      "(() => { const g = backward2(I.W1, I.W2, I.X, I.Y, forward2(I.W1, I.W2, I.X)); " +
-      "const u = update2(I.W1, I.W2, g, I.eta); return { W1: u.W1, W2: u.W2, W1before: I.W1, W2before: I.W2 }; })()",
+    label: "무작위 3-4-2 신경망, η = 0.7, 입력 행렬이 바뀌지 않는지도 검사",
+    // the gradients are inputs (computed here), so a correct update2 scores even if backward2 is wrong
+    inputs: { ...p, eta, g: wire(g) },
+    call: "(() => { const u = update2(I.W1, I.W2, I.g, I.eta); return { W1: u.W1, W2: u.W2, W1before: I.W1, W2before: I.W2 }; })()",
     reference: () => ({
       W1: p.W1.add(g.dW1.scale(eta)), W2: p.W2.add(g.dW2.scale(eta)), W1before: p.W1, W2before: p.W2,
     }),
@@ -150,6 +150,8 @@ export const assignment: Assignment = {
   id: "hw01",
   title: "과제 1: 2층 신경망의 순전파와 역전파",
   notebook: "hw01.ipynb",
+  // "use only Matrix and sigmoid": NeuralNetwork would answer every question
+  forbidden: ["NeuralNetwork"],
   questions: [
     { id: "forward2", title: "Q1 순전파 forward2", points: 2, kind: "auto" },
     { id: "backward2", title: "Q2 역전파 backward2 (강의의 규칙)", points: 3, kind: "auto" },

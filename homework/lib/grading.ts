@@ -44,6 +44,11 @@ export interface Assignment {
   notebook: string;
   questions: Question[];
   cases: Case[];
+  /**
+   * Library classes (exports of src/index) the student must not use, e.g. ["NeuralNetwork"]: in the grading
+   * kernel their methods throw before any submitted code runs, and a case that reaches them is not credited.
+   */
+  forbidden?: string[];
 }
 
 /** Matrix → wire form; numbers keep all 17 digits through JSON. Example: `wire(W1)` */

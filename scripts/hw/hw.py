@@ -3,21 +3,21 @@
 Normally run through `npm run hw -- ...` (scripts/hw.mjs), which computes the grading plan (cases and
 expected values, in Node from src/) and passes it here with --plan. See HOMEWORK.md.
 
-Security model (grade):
+Security model (grade), see HOMEWORK.md "The sandbox":
+  * Each kernel runs in a bubblewrap sandbox (scripts/hw/sandbox.py): own PID/network/IPC/mount/user
+    namespaces, no network (ZeroMQ over ipc sockets in its connection folder), a read-only view of
+    node_modules, src/, kernel/ and the public check helpers only, a private /tmp, a cgroup holding the
+    whole process tree (memory, pids, CPU time), everything killed when the kernel ends.
   * The grading notebook is rebuilt from the instructor source: setup/check/markdown cells come from the
     source (a student's edits to them are ignored and flagged); only "solution" cells and the student's
     own extra cells come from the submission.
-  * A guard cell runs FIRST, before any student code: it captures pristine built-ins (JSON, Reflect,
-    the Matrix class, ...) in a closure and defines one frozen, non-writable global under a random name.
-  * Probe cells (appended by the grader, never in the student notebook) call the student's functions on
-    hidden inputs and print one line per case "MLPHW <nonce> <json>" through the stdout writer tslab
-    installs for that cell, captured as the probe's first statement. The nonce is random per run; only
-    lines with it, in the probe cell's own outputs, count (the first per case).
-  * Expected values were computed outside the kernel (Node + src/); comparison happens here. Nothing
-    the kernel prints is ever read as a score.
-  * Each kernel runs under limits: RLIMIT_DATA (memory), RLIMIT_CPU, a V8 heap cap, per-cell and
-    per-notebook timeouts, and an output cap enforced while reading iopub (excess output is dropped,
-    the flooding cell interrupted).
+  * A guard cell runs FIRST, before any student code: it keeps fs.writeSync and pristine built-ins in a
+    closure and defines one frozen, non-writable global under a random name (and traps forbidden classes).
+  * Probe cells (appended by the grader) call the student's functions on the cases' inputs and write one
+    line per case "MLPHW <nonce> <json>" to fd 3, a file the sandbox wrapper opened outside the sandbox.
+    Nothing is read from stdout. Expected values never enter the sandbox: comparison happens here.
+  * Limits are counted in CPU seconds (cgroup cpuacct) and output bytes (in the kernel by
+    kernel-preload.cjs, and again by this reader), so grades do not depend on machine load.
 """
 
 import argparse
@@ -58,7 +58,7 @@ DEFAULTS = {
     "cell_timeout": 30.0,  # seconds per student cell
     "probe_timeout": 30.0,  # seconds per probe cell
     "notebook_timeout": 120.0,  # seconds for all student cells together
-    "startup_timeout": 60.0,
+    "startup_timeout": 300.0,  # wall seconds (a busy machine starts kernels slowly; this only bounds a hang)
     "memory_mb": 1536,  # RLIMIT_DATA of the kernel (Node's baseline is ~250 MB)
     "heap_mb": 1024,  # --max-old-space-size
     "cell_output_mb": 0.25,  # output kept per cell; beyond it output is dropped and the cell interrupted
@@ -111,7 +111,8 @@ def load_plan(path):
 
 
 def read_notebook_checked(path, plan, max_mb):
-    """(notebook, None) or (None, (status, message)) — validates size, JSON, format and assignment."""
+    """(notebook, None) or (None, (status, message)) — validates size, JSON, nbformat schema and assignment.
+    Messages are fixed text: nothing of the file is echoed."""
     size = os.path.getsize(path)
     if size > max_mb * 1024 * 1024:
         return None, ("too-large", "파일이 너무 큽니다: %.1f MB > %.1f MB" % (size / 1048576, max_mb))
@@ -119,11 +120,16 @@ def read_notebook_checked(path, plan, max_mb):
         with open(path, encoding="utf-8") as f:
             raw = f.read()
         nb = nbformat.reads(raw, as_version=4)
-    except Exception as e:  # noqa: BLE001 - any parse failure is the submission's status
-        return None, ("unreadable", "노트북을 읽을 수 없습니다 (JSON/형식 오류): %s" % str(e).splitlines()[0][:200])
+        nbformat.validate(nb)
+        for c in nb.cells:
+            if not isinstance(c.get("source"), str) or c.get("cell_type") not in ("code", "markdown", "raw"):
+                raise ValueError("bad cell")
+    except Exception:  # noqa: BLE001 - any parse or schema failure is the submission's status
+        return None, ("unreadable", "노트북을 읽을 수 없습니다 (JSON 또는 nbformat 형식 오류)")
     got = nb_assignment(nb)
     if got != plan["id"]:
-        return None, ("wrong-assignment", "다른 과제의 노트북입니다: %r (기대: %r)" % (got, plan["id"]))
+        shown = got if isinstance(got, str) and re.match(r"^[A-Za-z0-9_-]{1,20}$", got) else "?"
+        return None, ("wrong-assignment", "다른 과제의 노트북입니다: %s (기대: %s)" % (shown, plan["id"]))
     return nb, None
 
 
@@ -192,7 +198,7 @@ import { Matrix as MlpHwMatrix_%(tag)s } from "./src/matrix";
   const g: any = globalThis, O = Object, R = Reflect, J = JSON, S = String, A = Array, N = Number;
   const apply = R.apply, keys = O.keys, freeze = O.freeze, isArray = A.isArray, stringify = J.stringify;
   const parse = J.parse, isInteger = N.isInteger, MatrixClass: any = MlpHwMatrix_%(tag)s, F64 = Float64Array;
-  const stdout = process.stdout;
+  const fs: any = require("fs"), writeSync = fs.writeSync; // fd 3: the grader's probe channel (not stdout)
   // Lock the kernel's own machinery against monkey-patching from submitted code.
   try {
     const req: any = require;
@@ -249,32 +255,56 @@ import { Matrix as MlpHwMatrix_%(tag)s } from "./src/matrix";
     }
     return w;
   }
-  function errText(e: any): string {
-    try { return S(e && e.message !== undefined ? e.message : e).slice(0, 500); } catch (x) { return "(unprintable error)"; }
+  function errClass(e: any): string {
+    try { const n = e && e.constructor && e.constructor.name; return typeof n === "string" ? n.slice(0, 60) : typeof e; } catch (x) { return "?"; }
   }
+  let forbiddenUsed = false;
+  class MlpHwForbidden extends Error {}
   function begin(nonce: string) {
-    const write = stdout.write; // the writer tslab installed for this cell, taken before any submitted code runs
-    const out = (s: string) => { apply(write, stdout, [s]); };
+    const out = (s: string) => { try { apply(writeSync, fs, [3, s]); } catch (e) {} };
     return freeze({
       run(id: string, fn: (I: any) => any, inputs: string) {
         let line: string;
         try {
+          forbiddenUsed = false;
           const value = fn(dec(parse(inputs)));
+          if (forbiddenUsed) throw new MlpHwForbidden();
           line = '{"case":' + stringify(id) + ',"ok":true,"value":' + enc(value, 0) + "}";
         } catch (e) {
-          line = '{"case":' + stringify(id) + ',"ok":false,"error":' + stringify(errText(e)) + "}";
+          line = '{"case":' + stringify(id) + ',"ok":false,"error":' + stringify(errClass(e)) + "}";
         }
-        out("\nMLPHW " + nonce + " " + line + "\n");
+        out("MLPHW " + nonce + " " + line + "\n");
       },
     });
   }
+  %(forbid)s
   O.defineProperty(g, "%(name)s", { value: freeze({ begin }), writable: false, configurable: false, enumerable: false });
 }
 """
 
 
-def guard_cell(name, tag):
-    return GUARD_TEMPLATE % {"name": name, "tag": tag}
+FORBID_TEMPLATE = r"""// the assignment forbids these library classes: their methods are replaced before any submitted code runs
+  {
+    const lib: any = MlpHwLib;
+    for (const cls of %s) {
+      const C = lib[cls];
+      if (typeof C !== "function") continue;
+      for (const k of O.getOwnPropertyNames(C.prototype)) {
+        if (k === "constructor" || typeof C.prototype[k] !== "function") continue;
+        O.defineProperty(C.prototype, k, { configurable: false, writable: false, value: function () { forbiddenUsed = true; throw new MlpHwForbidden(); } });
+      }
+      freeze(C.prototype);
+      freeze(C);
+    }
+  }"""
+
+
+def guard_cell(name, tag, forbidden=()):
+    forbid = FORBID_TEMPLATE % json.dumps(list(forbidden)) if forbidden else ""
+    src = GUARD_TEMPLATE % {"name": name, "tag": tag, "forbid": forbid}
+    if forbidden:
+        src = src.replace("\n{\n", '\nimport * as MlpHwLib_%s from "./src/index";\n{\n  const MlpHwLib: any = MlpHwLib_%s;\n' % (tag, tag), 1)
+    return src
 
 
 def probe_cell(name, nonce, cases):
@@ -303,7 +333,7 @@ def build_grading_notebook(src_nb, sub_nb, plan, cases, nonce, guard_name, tag):
         meta = hw_meta(cell)
         if meta:
             if meta["id"] in sub_by_id:
-                flags.append("duplicate-cell:%s" % meta["id"])
+                flags.append("duplicate-cell:%s" % safe_id(meta["id"]))
             else:
                 sub_by_id[meta["id"]] = cell
             anchor = meta["id"]
@@ -321,12 +351,17 @@ def build_grading_notebook(src_nb, sub_nb, plan, cases, nonce, guard_name, tag):
         cells.append(c)
         roles.append(role)
 
-    add(guard_cell(guard_name, tag), "guard")
+    add(guard_cell(guard_name, tag, plan.get("forbidden") or ()), "guard")
     for cell in anchored.get(None, []):
         add(cell.source, "free")
     for scell in src_nb.cells:
         meta = hw_meta(scell)
-        if not meta or scell.cell_type != "code":
+        if not meta:
+            continue
+        if scell.cell_type != "code":
+            # a Markdown cell with an id (a written answer): the student's code cells after it still run
+            for cell in anchored.get(meta["id"], []):
+                add(cell.source, "free")
             continue
         kind = meta.get("kind")
         if kind in LOCKED_KINDS:
@@ -370,28 +405,185 @@ def tamper_flags(sub_nb):
 # execution under limits
 
 
-def write_kernelspec(dirpath, limits, log_path):
-    node = limits.get("node") or shutil.which("node") or "node"
+SANDBOX_ROOT = "/course"  # where the kernel sees its files inside the sandbox
+CGROUP_BASE = "/sys/fs/cgroup"
+
+
+def bwrap_available():
+    if not shutil.which("bwrap"):
+        return False
+    r = subprocess.run(["bwrap", "--unshare-all", "--unshare-user", "--die-with-parent", "--ro-bind", "/usr", "/usr",
+                        "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
+                        "--", "/bin/true"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return r.returncode == 0
+
+
+class Cgroup:
+    """A memory + pids cgroup (v1) for one kernel's whole process tree; None-like when not writable."""
+
+    def __init__(self, memory_mb, pids):
+        self.dirs = {}
+        self.note = None
+        name = "mlp-hw-%d-%s" % (os.getpid(), secrets.token_hex(4))
+        try:
+            for ctrl in ("memory", "pids", "cpuacct"):
+                d = os.path.join(CGROUP_BASE, ctrl, name)
+                os.mkdir(d)
+                self.dirs[ctrl] = d
+            self._write("memory", "memory.limit_in_bytes", str(int(memory_mb) << 20))
+            if os.path.exists(os.path.join(self.dirs["memory"], "memory.memsw.limit_in_bytes")):
+                self._write("memory", "memory.memsw.limit_in_bytes", str(int(memory_mb) << 20))
+            self._write("pids", "pids.max", str(int(pids)))
+        except OSError as e:
+            self.note = "cgroups not writable (%s): memory and process limits are per process (rlimits) only" % e.strerror
+            self.remove()
+            self.dirs = {}
+
+    def _write(self, ctrl, f, v):
+        with open(os.path.join(self.dirs[ctrl], f), "w") as fh:
+            fh.write(v)
+
+    def _read(self, ctrl, f):
+        try:
+            with open(os.path.join(self.dirs[ctrl], f)) as fh:
+                return fh.read()
+        except (OSError, KeyError):
+            return ""
+
+    def cpu_seconds(self):
+        """CPU time used so far by every process of the kernel's tree (None without the cpuacct cgroup)."""
+        v = self._read("cpuacct", "cpuacct.usage").strip()
+        return int(v) / 1e9 if v.isdigit() else None
+
+    def oom_killed(self):
+        m = re.search(r"oom_kill (\d+)", self._read("memory", "memory.oom_control"))
+        return bool(m and int(m.group(1)) > 0) or self._read("memory", "memory.failcnt").strip() not in ("", "0")
+
+    def pids_hit(self):
+        # pids.events exists on newer kernels only
+        m = re.search(r"max (\d+)", self._read("pids", "pids.events"))
+        return bool(m and int(m.group(1)) > 0)
+
+    def kill_all(self):
+        """SIGKILL every process left in the cgroup (children that escaped the kernel's session)."""
+        for _ in range(50):
+            pids = set()
+            for ctrl in self.dirs:
+                pids |= {int(x) for x in self._read(ctrl, "cgroup.procs").split()}
+            if not pids:
+                return
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            time.sleep(0.05)
+
+    def remove(self):
+        self.kill_all()
+        for d in self.dirs.values():
+            for _ in range(20):
+                try:
+                    os.rmdir(d)
+                    break
+                except OSError:
+                    time.sleep(0.05)
+
+
+def sandbox_config(jdir, limits, log_path, probe_path, cgroup):
+    """What sandbox.py mounts and runs. The kernel sees only: node_modules, src/, kernel/, the public check
+    helpers, this preload, its connection folder (read-write) and a private /tmp."""
+    node = os.path.realpath(limits.get("node") or shutil.which("node") or "/usr/bin/node")
+    S = SANDBOX_ROOT
+    binds = [
+        [os.path.join(ROOT, "node_modules"), S + "/node_modules"],
+        [os.path.join(ROOT, "src"), S + "/src"],
+        [os.path.join(ROOT, "kernel"), S + "/kernel"],
+        [os.path.join(ROOT, "homework", "lib", "hwcheck.ts"), S + "/homework/lib/hwcheck.ts"],
+        [os.path.join(HERE, "kernel-preload.cjs"), S + "/scripts/hw/kernel-preload.cjs"],
+    ]
+    for f in ("package.json", "tsconfig.json"):
+        if os.path.exists(os.path.join(ROOT, f)):
+            binds.append([os.path.join(ROOT, f), S + "/" + f])
+    if not node.startswith("/usr/"):
+        binds.append([node, node])
+    cpu = int(limits["notebook_timeout"] + 20 * limits["probe_timeout"] + 60)
+    return {
+        "binds": binds, "cwd": S, "conn_dir": os.path.join(jdir, "conn"), "probe_file": probe_path,
+        "log_file": log_path, "cgroup": cgroup.dirs or None,
+        "limits": {"data_mb": int(limits["memory_mb"]), "cpu_s": cpu, "fsize_mb": 64, "nofile": 1024},
+        "argv": [node, "--max-old-space-size=%d" % int(limits["heap_mb"]), "--require",
+                 S + "/scripts/hw/kernel-preload.cjs", S + "/kernel/launcher.cjs", "{connection_file}"],
+        # No compile cache while grading: nothing a kernel writes may reach another kernel.
+        "env": dict(output_env(limits), PATH="/usr/bin:/bin", HOME="/tmp/home", TMPDIR="/tmp", LANG="C.UTF-8",
+                    MLP_KERNEL_CACHE="off"),
+    }
+
+
+def output_env(limits):
+    return {"MLP_HW_CELL_OUTPUT_BYTES": str(int(limits["cell_output_mb"] * 1048576)),
+            "MLP_HW_TOTAL_OUTPUT_BYTES": str(int(limits["total_output_mb"] * 1048576))}
+
+
+def write_kernelspec(dirpath, limits, log_path, probe_path, cgroup, sandboxed):
     kdir = os.path.join(dirpath, "kernels", "mlp-hw-grade")
     os.makedirs(kdir, exist_ok=True)
-    cpu = int(limits["notebook_timeout"] + 20 * limits["probe_timeout"] + 60)
-    argv = [
-        sys.executable, os.path.join(HERE, "limited.py"),
-        "--data-mb", str(int(limits["memory_mb"])), "--cpu-s", str(cpu), "--fsize-mb", "64", "--log", log_path,
-        "--", node, "--max-old-space-size=%d" % int(limits["heap_mb"]), os.path.join(ROOT, "kernel", "launcher.cjs"),
-        "{connection_file}",
-    ]
-    # No compile cache while grading: student code runs in the kernel's process and could write
-    # entries that later kernels (the next submission's) would trust.
+    if sandboxed:
+        cfg_path = os.path.join(dirpath, "sandbox.json")
+        with open(cfg_path, "w") as f:
+            json.dump(sandbox_config(dirpath, limits, log_path, probe_path, cgroup), f)
+        argv = [sys.executable, os.path.join(HERE, "sandbox.py"), "--config", cfg_path, "--", "{connection_file}"]
+        env = {}
+    else:
+        # a student's own machine without bubblewrap (check/submit only): no isolation, same probe channel
+        node = limits.get("node") or shutil.which("node") or "node"
+        cpu = int(limits["notebook_timeout"] + 20 * limits["probe_timeout"] + 60)
+        argv = [sys.executable, os.path.join(HERE, "limited.py"), "--data-mb", str(int(limits["memory_mb"])),
+                "--cpu-s", str(cpu), "--fsize-mb", "64", "--log", log_path, "--probe", probe_path, "--",
+                node, "--max-old-space-size=%d" % int(limits["heap_mb"]), "--require", os.path.join(HERE, "kernel-preload.cjs"),
+                os.path.join(ROOT, "kernel", "launcher.cjs"), "{connection_file}"]
+        env = dict(output_env(limits), MLP_KERNEL_CACHE="off")
     spec = {"argv": argv, "display_name": "mlp-hw grading", "language": "typescript", "interrupt_mode": "signal",
-            "env": {"MLP_KERNEL_CACHE": "off"}}
+            "env": env}
     with open(os.path.join(kdir, "kernel.json"), "w") as f:
         json.dump(spec, f)
     return "mlp-hw-grade"
 
 
+class CpuWatch:
+    """Interrupts the kernel once the cell has used `budget` seconds of CPU time (the whole process tree,
+    from the cgroup). CPU seconds, unlike wall seconds, hardly change with machine load, so the same
+    submission times out (or not) on a quiet and on a busy machine."""
+
+    def __init__(self, cgroup, budget, interrupt):
+        self.cgroup, self.budget, self.interrupt = cgroup, budget, interrupt
+        self.fired = False
+        self.t0 = cgroup.cpu_seconds()
+        self.stop_event = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        while not self.stop_event.wait(0.1):
+            used = (self.cgroup.cpu_seconds() or 0) - self.t0
+            if used > self.budget and not self.fired:
+                self.fired = True
+                self.interrupt()
+
+    def stop(self):
+        self.stop_event.set()
+        self.thread.join()
+        return max(0.0, (self.cgroup.cpu_seconds() or 0) - self.t0)
+
+
+WALL_FACTOR = 10  # with CPU-time limits, a cell's wall-clock limit is this many times its CPU budget + 30 s
+
+
 class CappedClient(NotebookClient):
-    """nbclient with an output cap applied while iopub messages arrive (memory stays bounded)."""
+    """nbclient with an output cap (bytes) applied while iopub messages arrive, so memory stays bounded.
+    The kernel applies the same cap first (scripts/hw/kernel-preload.cjs), in its own order of output;
+    this one only matters if submitted code switched that off. It never interrupts the kernel: an
+    interrupt lands at a moment that depends on machine load, and so would the grade."""
 
     def hw_init(self, cell_cap, total_cap):
         self.hw_cell_cap = cell_cap
@@ -404,33 +596,40 @@ class CappedClient(NotebookClient):
         self.hw_cell_bytes = 0
         self.hw_cell_dropped = 0
         self.hw_probe = probe
-        self.hw_interrupted = False
 
-    def hw_interrupt(self):
-        try:
-            pid = self.km.provisioner.process.pid
-            os.kill(pid, signal.SIGINT)
-        except Exception:  # noqa: BLE001
-            pass
+    def hw_over(self, size):
+        self.hw_cell_bytes += size
+        over = self.hw_cell_bytes > self.hw_cell_cap or self.hw_total + size > self.hw_total_cap
+        if over:
+            self.hw_cell_dropped += size
+            self.hw_flood = True
+        else:
+            self.hw_total += size
+        return over
+
+    def process_message(self, msg, cell, cell_index):
+        content = msg.get("content", {})
+        display_id = (content.get("transient") or {}).get("display_id")
+        if display_id and msg.get("msg_type") in ("execute_result", "display_data", "update_display_data"):
+            # an update rewrites every output shown under that id: count it once per output it rewrites
+            shown = sum(len(v) for v in self._display_id_map.get(display_id, {}).values())
+            size = len(json.dumps(content.get("data", {})).encode("utf-8"))
+            if shown and self.hw_over(size * shown):
+                msg = dict(msg, content=dict(content, transient={}))  # keep it out of the display-id update
+                if msg.get("msg_type") == "update_display_data":
+                    return None
+        return super().process_message(msg, cell, cell_index)
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})
-        size = len(content.get("text", "")) if msg.get("msg_type") == "stream" else len(json.dumps(content.get("data", {})))
-        self.hw_cell_bytes += size
-        over_cell = self.hw_cell_bytes > self.hw_cell_cap * (8 if self.hw_probe else 1)
-        over_total = (not self.hw_probe) and self.hw_total + size > self.hw_total_cap
-        if over_cell or over_total:
-            if self.hw_cell_dropped == 0:
+        if msg.get("msg_type") == "stream":
+            size = len(content.get("text", "").encode("utf-8"))
+        else:
+            size = len(json.dumps(content.get("data", content)).encode("utf-8"))
+        if self.hw_over(size):
+            if self.hw_cell_dropped == size:
                 outs.append(nbformat.v4.new_output("stream", name="stderr", text="\n[grader: output limit reached; further output of this cell dropped]\n"))
-            self.hw_cell_dropped += size
-            self.hw_flood = True
-            # (the kernel's iopub socket also drops messages a slow reader cannot take, so what arrives
-            # is far less than what was printed: interrupt as soon as the cap is crossed)
-            if not self.hw_interrupted and not self.hw_probe:
-                self.hw_interrupted = True
-                self.hw_interrupt()
             return None
-        self.hw_total += size
         return super().output(outs, msg, display_id, cell_index)
 
 
@@ -447,21 +646,35 @@ def cell_text(cell, stream=None):
 TIMEOUT_REPLY = {"ename": "MlpHwCellTimeout", "evalue": "cell timed out; the grader interrupted the kernel", "traceback": []}
 
 
-def execute(nb, roles, limits, log_path):
+def execute(nb, roles, limits, log_path, probe_path):
     """Runs the grading notebook. Returns dict(status, cells=[{role, status, seconds}], flags)."""
-    info = {"status": "completed", "cells": [], "flags": []}
+    info = {"status": "completed", "cells": [], "flags": [], "notes": []}
     jdir = tempfile.mkdtemp(prefix="mlp-hw-jp-")
+    sandboxed = limits.get("sandbox", True)
+    cgroup = Cgroup(limits["memory_mb"] + 256, limits.get("pids", 256)) if sandboxed else None
+    if cgroup is not None and cgroup.note:
+        info["notes"].append(cgroup.note)
     try:
-        kernel = write_kernelspec(jdir, limits, log_path)
+        from jupyter_client.manager import KernelManager
+
+        kernel = write_kernelspec(jdir, limits, log_path, probe_path, cgroup, sandboxed)
         os.environ["JUPYTER_PATH"] = jdir + os.pathsep + os.environ.get("JUPYTER_PATH", "")
+        conn = os.path.join(jdir, "conn")
+        os.makedirs(conn)
+        if sandboxed:
+            # no network in the sandbox: ZeroMQ over unix sockets in the connection folder
+            km = KernelManager(kernel_name=kernel, transport="ipc", ip=os.path.join(conn, "k"))
+        else:
+            km = KernelManager(kernel_name=kernel)
+        km.connection_file = os.path.join(conn, "kernel.json")
         # On a timeout nbclient interrupts the kernel itself and keeps reading the cell's output until
         # the kernel is idle. (With interrupt_on_timeout=False it raised at once and left its output
         # reader for the timed-out cell running: that reader then swallowed every other message of the
         # following cells, so probe lines went missing at random.)
         client = CappedClient(
-            nb, kernel_name=kernel, timeout=int(limits["cell_timeout"]), startup_timeout=int(limits["startup_timeout"]),
+            nb, km=km, kernel_name=kernel, timeout=int(limits["cell_timeout"]), startup_timeout=int(limits["startup_timeout"]),
             allow_errors=True, interrupt_on_timeout=True, error_on_timeout=TIMEOUT_REPLY, record_timing=False,
-            resources={"metadata": {"path": ROOT}},
+            resources={"metadata": {"path": jdir}},
         )
         client.hw_init(limits["cell_output_mb"] * 1048576, limits["total_output_mb"] * 1048576)
         replies = {}
@@ -475,24 +688,36 @@ def execute(nb, roles, limits, log_path):
         start = time.monotonic()
         deadline = start + limits["notebook_timeout"]
         prev_timed_out = False
+        cpu_based = cgroup is not None and cgroup.cpu_seconds() is not None
+        cpu_used = 0.0  # CPU seconds of the student's cells so far (the notebook limit, when cpu_based)
+        info["limits_in"] = "cpu-seconds" if cpu_based else "wall-seconds"
+
+        def interrupt():
+            try:
+                os.kill(client.km.provisioner.process.pid, signal.SIGINT)
+            except Exception:  # noqa: BLE001
+                pass
         with client.setup_kernel():
             for i, cell in enumerate(nb.cells):
                 role = roles[i]
                 is_probe = role.startswith("probe:")
                 rec = {"role": role, "status": None, "seconds": 0.0}
                 info["cells"].append(rec)
-                if not is_probe and role != "guard":
-                    remaining = deadline - time.monotonic()
+                student_cell = not is_probe and role != "guard"
+                if student_cell:
+                    remaining = (limits["notebook_timeout"] - cpu_used) if cpu_based else (deadline - time.monotonic())
                     if remaining <= 0:
                         rec["status"] = "skipped"
                         if "notebook-timeout" not in info["flags"]:
                             info["flags"].append("notebook-timeout")
                         continue
-                    client.timeout = int(max(1, min(limits["cell_timeout"], remaining)))
+                    budget = max(1.0, min(limits["cell_timeout"], remaining))
                 else:
-                    client.timeout = int(limits["probe_timeout"])
+                    budget = limits["probe_timeout"]
+                client.timeout = int(budget * WALL_FACTOR + 30) if cpu_based else int(budget)
                 client.hw_reset_cell(is_probe)
                 t0 = time.monotonic()
+                watch = CpuWatch(cgroup, budget, interrupt) if cpu_based else None
                 for attempt in range(3):
                     replies.pop(i, None)
                     try:
@@ -506,6 +731,13 @@ def execute(nb, roles, limits, log_path):
                     time.sleep(0.3)  # tslab drops requests arriving within 200 ms of an error
                 rec["seconds"] = round(time.monotonic() - t0, 2)
                 status = replies.get(i) or "no-reply"
+                if watch is not None:
+                    used = watch.stop()
+                    rec["cpu_seconds"] = round(used, 2)
+                    if student_cell:
+                        cpu_used += used
+                    if watch.fired and status not in ("dead",):
+                        status = "timeout"
                 rec["status"] = status
                 if client.hw_cell_dropped:
                     rec["dropped_bytes"] = client.hw_cell_dropped
@@ -518,7 +750,7 @@ def execute(nb, roles, limits, log_path):
                         break
                     prev_timed_out = True
                     time.sleep(0.3)  # nbclient interrupted the kernel; tslab drops requests for 200 ms after
-                    cell.outputs.append(nbformat.v4.new_output("stream", name="stderr", text="\n[grader: cell timed out after %g s; interrupted]\n" % client.timeout))
+                    cell.outputs.append(nbformat.v4.new_output("stream", name="stderr", text="\n[grader: cell timed out after %g %s; interrupted]\n" % (budget, "CPU seconds" if cpu_based else "s")))
                     if "cell-timeout" not in info["flags"]:
                         info["flags"].append("cell-timeout")
                     continue
@@ -538,11 +770,21 @@ def execute(nb, roles, limits, log_path):
             info["status"] = "grader-error"
         info["error"] = "%s: %s" % (type(e).__name__, str(e)[:300])
     finally:
+        if cgroup is not None and cgroup.dirs:
+            peak = cgroup._read("memory", "memory.max_usage_in_bytes").strip()
+            info["memory_peak_mb"] = round(int(peak) / 1048576) if peak.isdigit() else None
+            info["memory_cap_mb"] = limits["memory_mb"] + 256
+        if cgroup is not None:
+            if cgroup.oom_killed():
+                info["flags"].append("memory-limit")
+            if cgroup.pids_hit():
+                info["flags"].append("process-limit")
+            cgroup.remove()  # every process the kernel started is gone
         shutil.rmtree(jdir, ignore_errors=True)
     try:
         with open(log_path, encoding="utf-8", errors="replace") as f:
             log = f.read(200000)
-        if re.search(r"heap out of memory|allocation failed|Allocation failed", log, re.I):
+        if re.search(r"heap out of memory|allocation failed|Allocation failed", log, re.I) and "memory-limit" not in info["flags"]:
             info["flags"].append("memory-limit")
     except OSError:
         pass
@@ -564,7 +806,7 @@ def describe(v):
         return "배열(길이 %d)" % len(v)
     if isinstance(v, dict):
         return "객체"
-    return type(v).__name__ if not isinstance(v, str) else repr(v[:40])
+    return {str: "문자열", bool: "참/거짓", int: "수", float: "수", type(None): "없음(null)"}.get(type(v), "값")
 
 
 def to_float(x):
@@ -614,7 +856,7 @@ def compare(expected, actual, atol, rtol, path="값"):
     e, a = to_float(expected), to_float(actual)
     if e is not None:
         return compare_numbers([expected], [actual], atol, rtol, path)
-    return (expected == actual), ("" if expected == actual else "%s: 기대 %r, 실제 %r" % (path, expected, actual))
+    return (expected == actual), ("" if expected == actual else "%s: 기대한 값과 다릅니다 (%s)" % (path, describe(actual)))
 
 
 def compare_numbers(ed, ad, atol, rtol, path):
@@ -622,7 +864,7 @@ def compare_numbers(ed, ad, atol, rtol, path):
     for i, (e, a) in enumerate(zip(ed, ad)):
         ef, af = to_float(e), to_float(a)
         if af is None or af != af or ef is None:
-            return False, "%s: %d번째 값이 수가 아닙니다 (%r)" % (path, i, a)
+            return False, "%s: %d번째 값이 수가 아닙니다 (%s)" % (path, i, describe(a))
         d = abs(af - ef)
         if d > atol + rtol * abs(ef) and d - atol > worst:
             worst, worst_i = d, i
@@ -633,11 +875,24 @@ def compare_numbers(ed, ad, atol, rtol, path):
     return True, ""
 
 
+KNOWN_ERRORS = {"Error", "TypeError", "RangeError", "ReferenceError", "SyntaxError", "EvalError", "URIError",
+                "AggregateError", "InternalError", "MlpHwForbidden"}
+
+
+def error_class(name):
+    """The error's class if it is one of JavaScript's own (a class name the student chose could carry anything)."""
+    return name if name in KNOWN_ERRORS else "사용자 정의 오류 (custom error class)" if name else "알 수 없음"
+
+
 def compare_case(case, got):
     if got is None:
         return False, "결과 없음 (probe가 실행되지 않았거나 컴파일되지 않음)"
+    if got.get("duplicated"):
+        return False, "결과가 두 번 이상 보고되어 인정하지 않습니다 (probe channel written by submitted code)"
+    if got.get("error") == "MlpHwForbidden":
+        return False, "이 과제에서 쓰면 안 되는 라이브러리 기능을 썼습니다 (forbidden library class)"
     if not got.get("ok"):
-        return False, "예외: %s" % str(got.get("error", ""))[:200]
+        return False, "오류가 발생했습니다 (raised an error: %s)" % error_class(got.get("error"))
     if case["compare"] == "accuracy":
         exp = case["expected"]
         v = got.get("value")
@@ -649,34 +904,96 @@ def compare_case(case, got):
     return compare(case["expected"], got.get("value"), case["atol"], case["rtol"])
 
 
-def parse_probe_outputs(nb, roles, nonce):
-    """{case id: payload} from the probe cells' own stdout (first nonce-tagged line per case); also
-    counts MLPHW lines with a wrong nonce anywhere (forgery attempts)."""
-    got, forged = {}, 0
-    for cell, role in zip(nb.cells, roles):
-        text = cell_text(cell, "stdout")
-        for line in text.splitlines():
-            m = PROBE_LINE_RE.match(line.strip())
-            if not m:
-                if "MLPHW" in line:
-                    forged += 1
-                continue
-            if m.group(1) != nonce or not role.startswith("probe:"):
+PROBE_MAX_BYTES = 64 << 20
+
+
+def parse_probe_channel(text, nonce):
+    """{case id: payload} from the probe channel (fd 3 of the kernel). Every value on it was computed in the
+    sandbox, which never holds an expected value, so a line written there by submitted code can carry only
+    its own answers. Still: a case reported more than once is not credited (returned in `duplicated`), and
+    lines without this run's nonce are counted as foreign."""
+    got, forged, duplicated = {}, 0, set()
+    limit_hit = False
+    for line in text.splitlines():
+        if line.strip() == "MLPHW-OUTPUT-LIMIT":
+            limit_hit = True
+            continue
+        m = PROBE_LINE_RE.match(line.strip())
+        if not m or m.group(1) != nonce:
+            if line.strip():
                 forged += 1
-                continue
-            try:
-                payload = json.loads(m.group(2))
-            except ValueError:
-                forged += 1
-                continue
-            cid = payload.get("case") if isinstance(payload, dict) else None
-            if isinstance(cid, str) and cid not in got:
-                got[cid] = payload
-    return got, forged
+            continue
+        try:
+            payload = json.loads(m.group(2))
+        except ValueError:
+            forged += 1
+            continue
+        cid = payload.get("case") if isinstance(payload, dict) else None
+        if not isinstance(cid, str):
+            forged += 1
+        elif cid in got:
+            duplicated.add(cid)
+        else:
+            got[cid] = payload
+    for cid in duplicated:
+        got[cid] = {"case": cid, "ok": False, "duplicated": True}
+    return got, forged, duplicated, limit_hit
+
+
+def count_stdout_probe_lines(nb):
+    """Probe-looking lines printed on stdout (ignored: values travel only on the probe channel)."""
+    n = 0
+    for cell in nb.cells:
+        n += sum(1 for line in cell_text(cell, "stdout").splitlines() if "MLPHW" in line)
+    return n
 
 
 # ----------------------------------------------------------------------------------------------------
 # grading one notebook
+
+
+def cell_question(src_nb, cell, plan):
+    """Title of the question a grading cell belongs to (a check cell: the question answered just before it)."""
+    cid = cell.metadata.get("mlp_hw_id")
+    titles = {q["id"]: q["title"] for q in plan["questions"]}
+    if not cid:
+        return None
+    last = None
+    for c in src_nb.cells:
+        m = hw_meta(c)
+        if not m:
+            continue
+        if m["id"] in titles:
+            last = m["id"]
+        if m["id"] == cid:
+            return titles.get(last) if last else None
+    return None
+
+
+def cell_place(src_nb, cell, plan):
+    """A fixed description of a cell for feedback: its kind and question, never its text."""
+    cid = cell.metadata.get("mlp_hw_id")
+    if not cid:
+        return "학생이 추가한 셀"
+    kind = next(((hw_meta(c) or {}).get("kind") for c in src_nb.cells if (hw_meta(c) or {}).get("id") == cid), None)
+    q = cell_question(src_nb, cell, plan)
+    what = {"setup": "준비 셀", "check": "검사 셀", "solution": "답안 셀"}.get(kind, "셀")
+    return "%s `%s`%s" % (what, cid, " (%s)" % q if q else "")
+
+
+def source_notebook(plan):
+    """Where locked cells come from: the instructor's source, or in a student kit the pristine released copy."""
+    if plan.get("template"):
+        return nbformat.reads(json.dumps(plan["template"]), as_version=4)
+    return nbformat.read(plan["notebook"], as_version=4)
+
+
+def student_limits(args):
+    lim = limits_from(args)
+    if lim["sandbox"] and not bwrap_available():
+        lim["sandbox"] = False
+        print("(참고: bubblewrap이 없어 샌드박스 없이 검사합니다 — checking without a sandbox: bwrap is not installed)")
+    return lim
 
 
 def grade_one(plan, path, limits, public_only=False, executed_out=None, student=None):
@@ -703,7 +1020,7 @@ def grade_one(plan, path, limits, public_only=False, executed_out=None, student=
                 {"id": c["id"], "label": c["label"], "visibility": c["visibility"], "passed": False, "detail": "채점되지 않음"})
         result["seconds"] = round(time.monotonic() - t0, 2)
         return result
-    src = nbformat.read(plan["notebook"], as_version=4)
+    src = source_notebook(plan)
     nonce = secrets.token_hex(16)
     tag = secrets.token_hex(4)
     guard_name = "mlpHwGuard_" + secrets.token_hex(8)
@@ -715,36 +1032,55 @@ def grade_one(plan, path, limits, public_only=False, executed_out=None, student=
             result["manual"][q["id"]] = cell.source if cell is not None else ""
     fd, log_path = tempfile.mkstemp(prefix="mlp-hw-kernel-", suffix=".log")
     os.close(fd)
+    fd, probe_path = tempfile.mkstemp(prefix="mlp-hw-probe-", suffix=".txt")
+    os.close(fd)
     try:
-        info = execute(nb, roles, limits, log_path)
+        info = execute(nb, roles, limits, log_path, probe_path)
+        with open(probe_path, "rb") as f:
+            probe_text = f.read(PROBE_MAX_BYTES).decode("utf-8", "replace")
     finally:
-        try:
-            os.unlink(log_path)
-        except OSError:
-            pass
+        for f in (log_path, probe_path):
+            try:
+                os.unlink(f)
+            except OSError:
+                pass
+    result["notes"] = info.get("notes", [])
+    for k in ("memory_peak_mb", "memory_cap_mb"):
+        if k in info:
+            result[k] = info[k]
     result["flags"] += info["flags"]
     if info["status"] != "completed":
         result["status"] = info["status"]
         if info.get("error"):
-            result["message"] = info["error"]
-    errors = [(i, c) for i, c in enumerate(info["cells"]) if c["status"] == "error" and c["role"] in ("free", "solution", "locked")]
+            result["grader_log"] = info["error"]  # for the instructor (results.json), never in feedback
+    errors = [(i, c) for i, c in enumerate(info["cells"]) if c["status"] in ("error", "timeout") and c["role"] in ("free", "solution", "locked")]
     if errors:
         result["flags"].append("cells-with-errors:%d" % len(errors))
         i, c = errors[0]
-        result["first_error"] = {"cell": first_line(nb.cells[i].source), "stderr": cell_text(nb.cells[i], "stderr").strip()[:600]}
-    got, forged = parse_probe_outputs(nb, roles, nonce)
+        result["first_error"] = {"where": cell_place(src, nb.cells[i], plan), "question": cell_question(src, nb.cells[i], plan),
+                                 "cell": first_line(nb.cells[i].source), "stderr": cell_text(nb.cells[i], "stderr").strip()[:600]}
+        result["locked_failures"] = [cell_question(src, nb.cells[j], plan) for j, x in errors if x["role"] == "locked"]
+    got, forged, duplicated, limit_hit = parse_probe_channel(probe_text, nonce)
+    if limit_hit and "output-limit" not in result["flags"]:
+        result["flags"].append("output-limit")
+    forged += count_stdout_probe_lines(nb)
     if forged:
         result["flags"].append("foreign-probe-lines:%d (ignored)" % forged)
+    if duplicated:
+        result["flags"].append("probe-channel-tampered:%d (not credited)" % len(duplicated))
     probe_err = {}
     for cell, role in zip(nb.cells, roles):
         if role.startswith("probe:"):
             err_text = cell_text(cell, "stderr").strip()
             if err_text:
-                probe_err[role[6:]] = err_text.splitlines()[0][:200]
+                probe_err[role[6:]] = True
+    forbidden_hits = sum(1 for v in got.values() if v.get("error") == "MlpHwForbidden")
+    if forbidden_hits:
+        result["flags"].append("forbidden-api:%s (%d cases not credited)" % ("/".join(plan.get("forbidden") or []), forbidden_hits))
     for c in cases:
         ok, detail = compare_case(c, got.get(c["id"]))
         if got.get(c["id"]) is None and c["question"] in probe_err:
-            detail = "검사 코드가 실행되지 않음: " + probe_err[c["question"]]
+            detail = "검사 코드가 실행되지 않았습니다 (함수가 없거나, 컴파일되지 않거나, 시그니처가 다름)"
         result["questions"][c["question"]]["cases"].append(
             {"id": c["id"], "label": c["label"], "visibility": c["visibility"], "passed": ok, "detail": detail})
     total = 0.0
@@ -770,6 +1106,7 @@ def limits_from(args):
         if v is not None:
             lim[k] = v
     lim["node"] = getattr(args, "node", None)
+    lim["sandbox"] = not getattr(args, "no_sandbox", False)
     return lim
 
 
@@ -785,20 +1122,86 @@ def cmd_grade_one(plan, args):
 # grade a folder
 
 
-def discover(folder):
-    """[(student, notebook path, manifest or None)] for *.ipynb files and submit bundles (folders with manifest.json)."""
+ID_RE = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def safe_id(raw):
+    """A student id as the grader uses it in file names and rows: letters, digits, . _ - only, never
+    starting with . or - (no hidden files, no options, no CSV formulas), at most 64 characters."""
+    s = ID_RE.sub("_", str(raw))[:64]
+    if not s or s[0] in ".-":
+        s = "_" + s[:63]
+    return s
+
+
+def read_regular(path, limit):
+    """Bytes of a regular file, refusing symlinks (O_NOFOLLOW) and anything larger than `limit`."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    try:
+        import stat
+
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError("not a regular file")
+        if st.st_size > limit:
+            return None
+        chunks, n = [], 0
+        while True:
+            b = os.read(fd, 1 << 20)
+            if not b:
+                break
+            chunks.append(b)
+            n += len(b)
+            if n > limit:
+                return None
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def discover(folder, max_bytes):
+    """[(student id, display path, bytes or None, problem or None, manifest or None)] for the folder's *.ipynb
+    files and submit bundles (folders with manifest.json). Everything is data: a manifest names only a file
+    inside its own bundle, symlinks (files, bundles, manifests) are refused, and the bytes are read once,
+    here, before any kernel runs."""
     out = []
     for name in sorted(os.listdir(folder)):
         p = os.path.join(folder, name)
-        if os.path.isdir(p) and os.path.exists(os.path.join(p, "manifest.json")):
+        if name.startswith("."):
+            continue
+        if os.path.islink(p):
+            if name.endswith(".ipynb") or os.path.isdir(p):
+                out.append((safe_id(os.path.splitext(name)[0]), name, None, "심볼릭 링크(symlink)는 받지 않습니다", None))
+            continue
+        if os.path.isdir(p):
+            mpath = os.path.join(p, "manifest.json")
+            if not os.path.lexists(mpath):
+                continue
             try:
-                with open(os.path.join(p, "manifest.json"), encoding="utf-8") as f:
-                    man = json.load(f)
-                out.append((str(man.get("student") or name), os.path.join(p, man["notebook"]), man))
-            except Exception as e:  # noqa: BLE001
-                out.append((name, os.path.join(p, "manifest.json"), {"error": str(e)}))
-        elif name.endswith(".ipynb") and os.path.isfile(p):
-            out.append((os.path.splitext(name)[0], p, None))
+                man = json.loads(read_regular(mpath, 1 << 20) or b"null")
+                if not isinstance(man, dict):
+                    raise ValueError("manifest.json is not an object")
+            except (OSError, ValueError) as e:
+                out.append((safe_id(name), name + "/manifest.json", None, "manifest.json을 읽을 수 없습니다", None))
+                continue
+            student = safe_id(man.get("student") or name)
+            nbname = man.get("notebook")
+            if not isinstance(nbname, str) or nbname in ("", ".", "..") or "/" in nbname or "\\" in nbname or "\0" in nbname:
+                out.append((student, name + "/manifest.json", None, "manifest의 notebook은 묶음 안의 파일 이름이어야 합니다", man))
+                continue
+            try:
+                data = read_regular(os.path.join(p, nbname), max_bytes)
+            except OSError:
+                out.append((student, name + "/" + nbname, None, "묶음 안의 노트북을 읽을 수 없습니다 (없음, 심볼릭 링크, 또는 일반 파일이 아님)", man))
+                continue
+            out.append((student, name + "/" + nbname, data, None if data is not None else "too-large", man))
+        elif name.endswith(".ipynb"):
+            try:
+                data = read_regular(p, max_bytes)
+            except OSError:
+                out.append((safe_id(name[:-6]), name, None, "노트북을 읽을 수 없습니다", None))
+                continue
+            out.append((safe_id(name[:-6]), name, data, None if data is not None else "too-large", None))
     return out
 
 
@@ -810,11 +1213,13 @@ def run_child(plan_path, student, path, limits, workdir, executed_dir, public_on
         cmd += ["--executed", os.path.join(executed_dir, student + ".ipynb")]
     if public_only:
         cmd.append("--public-only")
+    if not limits.get("sandbox", True):
+        cmd.append("--no-sandbox")
     for k in DEFAULTS:
         cmd += ["--" + k.replace("_", "-"), str(limits[k])]
     if limits.get("node"):
         cmd += ["--node", limits["node"]]
-    hard = limits["notebook_timeout"] + 20 * limits["probe_timeout"] + limits["startup_timeout"] + 60
+    hard = WALL_FACTOR * (limits["notebook_timeout"] + 20 * limits["probe_timeout"]) + limits["startup_timeout"] + 60
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
@@ -827,7 +1232,7 @@ def run_child(plan_path, student, path, limits, workdir, executed_dir, public_on
             return json.load(f)
     return {"student": student, "file": path, "status": "grader-error", "score": 0.0, "flags": [],
             "questions": {}, "manual": {}, "seconds": round(time.monotonic() - t0, 2),
-            "message": (out or b"").decode("utf-8", "replace")[-800:]}
+            "message": "채점기 오류 (grader error)", "grader_log": (out or b"").decode("utf-8", "replace")[-800:]}
 
 
 def feedback_md(plan, r):
@@ -840,7 +1245,7 @@ def feedback_md(plan, r):
     if r.get("flags"):
         L.append("- 참고: " + ", ".join(r["flags"]))
     if r.get("first_error"):
-        L.append("- 첫 오류 셀 `%s`:\n\n```\n%s\n```" % (r["first_error"]["cell"], r["first_error"]["stderr"]))
+        L.append("- 오류가 난 첫 셀: %s" % r["first_error"]["where"])
     L.append("")
     for q in plan["questions"]:
         qr = r["questions"].get(q["id"], {})
@@ -871,6 +1276,19 @@ def fmt(x):
     return ("%g" % x) if isinstance(x, (int, float)) else str(x)
 
 
+def csv_cell(v):
+    """A CSV cell a spreadsheet shows as text: a leading = + - @ tab or CR would start a formula."""
+    v = "" if v is None else str(v)
+    return "'" + v if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
+
+
+def quoted_block(text):
+    """A written answer inside a fenced block longer than any backtick run in it: it cannot open headings,
+    close the block or forge another student's section."""
+    run = max([len(m) for m in re.findall(r"`+", text)] + [2]) + 1
+    return "%s text\n%s\n%s" % ("`" * run, text.replace("\r", ""), "`" * run)
+
+
 def write_reports(plan, results, out_dir):
     os.makedirs(os.path.join(out_dir, "feedback"), exist_ok=True)
     qids = [q["id"] for q in plan["questions"]]
@@ -884,10 +1302,10 @@ def write_reports(plan, results, out_dir):
         for r in results:
             row = [r["student"], r["status"]]
             for q in plan["questions"]:
-                s = r.get("questions", {}).get(q["id"], {}).get("score")
-                row.append("" if s is None else fmt(s))
+                sc = r.get("questions", {}).get(q["id"], {}).get("score")
+                row.append("" if sc is None else fmt(sc))
             row += [fmt(r["score"]), fmt(maxp), "; ".join(r.get("flags", []))]
-            w.writerow(row)
+            w.writerow([csv_cell(x) for x in row])
     manual_q = [q for q in plan["questions"] if q["kind"] == "manual"]
     if manual_q:
         with open(os.path.join(out_dir, "manual.csv"), "w", encoding="utf-8", newline="") as f:
@@ -895,18 +1313,23 @@ def write_reports(plan, results, out_dir):
             w.writerow(["student", "question", "max", "score", "comment", "answer"])
             for r in results:
                 for q in manual_q:
-                    prev = r.get("questions", {}).get(q["id"], {}).get("score")
-                    w.writerow([r["student"], q["id"], fmt(q["points"]), "" if prev is None else fmt(prev), "",
-                                r.get("manual", {}).get(q["id"], "")])
+                    qr = r.get("questions", {}).get(q["id"], {})
+                    prev = qr.get("score")
+                    w.writerow([csv_cell(x) for x in (r["student"], q["id"], fmt(q["points"]), "" if prev is None else fmt(prev),
+                                                      qr.get("comment", ""), r.get("manual", {}).get(q["id"], ""))])
         with open(os.path.join(out_dir, "manual.md"), "w", encoding="utf-8") as f:
             for r in results:
                 for q in manual_q:
-                    f.write("## %s — %s (%s점)\n\n%s\n\n" % (r["student"], q["title"], fmt(q["points"]),
-                                                          r.get("manual", {}).get(q["id"], "") or "(답 없음)"))
+                    ans = r.get("manual", {}).get(q["id"], "") or "(답 없음)"
+                    f.write("## %s — %s (%s점)\n\n%s\n\n" % (r["student"], q["title"], fmt(q["points"]), quoted_block(ans)))
     for r in results:
-        safe = re.sub(r"[^\w.-]", "_", r["student"])
-        with open(os.path.join(out_dir, "feedback", safe + ".md"), "w", encoding="utf-8") as f:
+        with open(os.path.join(out_dir, "feedback", safe_id(r["student"]) + ".md"), "w", encoding="utf-8") as f:
             f.write(feedback_md(plan, r))
+
+
+def blank_result(plan, student, shown, status, message, flags=()):
+    return {"student": student, "file": shown, "status": status, "score": 0.0, "flags": list(flags), "questions": {},
+            "manual": {}, "seconds": 0, "message": message}
 
 
 def cmd_grade(plan, args):
@@ -915,57 +1338,99 @@ def cmd_grade(plan, args):
         print("grade: %s is not a folder" % folder)
         return 2
     limits = limits_from(args)
+    if limits["sandbox"] and not bwrap_available():
+        print("grade: bubblewrap (bwrap) is missing or cannot create namespaces here; install the Debian package "
+              "`bubblewrap` (submissions are never graded outside the sandbox)")
+        return 2
     out_dir = args.out or os.path.join(ROOT, "build", "grades", plan["id"])
     os.makedirs(out_dir, exist_ok=True)
-    subs = discover(folder)
-    if not subs:
+    max_bytes = int(limits["max_notebook_mb"] * 1048576)
+    found = discover(folder, max_bytes)
+    if not found:
         print("grade: no submissions (*.ipynb or bundles with manifest.json) in %s" % folder)
         return 2
-    before = {p: sha256_file(p) for _, p, _ in subs if os.path.isfile(p)}
     workdir = tempfile.mkdtemp(prefix="mlp-hw-grade-")
+    staged_dir = os.path.join(workdir, "staged")
+    os.mkdir(staged_dir)
     executed_dir = os.path.join(out_dir, "executed")
-    print("grade: %d submissions of %s, %d in parallel (cell %gs, notebook %gs, memory %d MB, output %g MB/cell)"
-          % (len(subs), plan["id"], limits["parallel"], limits["cell_timeout"], limits["notebook_timeout"],
-             limits["memory_mb"], limits["cell_output_mb"]))
+    by_id = {}
+    for item in found:
+        by_id.setdefault(item[0], []).append(item)
+    jobs, rows = [], {}
+    for student, items in by_id.items():
+        if len(items) > 1:
+            rows[student] = blank_result(plan, student, ", ".join(i[1] for i in items), "duplicate-student",
+                                         "같은 학번으로 제출물이 %d개 있습니다 (채점하지 않음)" % len(items),
+                                         ["duplicate-student:%d" % len(items)])
+            continue
+        _, shown, data, problem, man = items[0]
+        if problem == "too-large":
+            rows[student] = blank_result(plan, student, shown, "too-large", "파일이 너무 큽니다 (> %g MB)" % limits["max_notebook_mb"])
+            continue
+        if problem:
+            rows[student] = blank_result(plan, student, shown, "unreadable", problem)
+            continue
+        staged = os.path.join(staged_dir, student + ".ipynb")
+        with open(staged, "wb") as f:
+            f.write(data)
+        digest = hashlib.sha256(data).hexdigest()
+        jobs.append((student, shown, staged, digest, man, data))
+    notes = []
+    print("grade: %d submissions of %s, %d in parallel (cell %gs, notebook %gs, memory %d MB, output %g MB/cell)%s"
+          % (len(by_id), plan["id"], limits["parallel"], limits["cell_timeout"], limits["notebook_timeout"],
+             limits["memory_mb"], limits["cell_output_mb"], "" if limits["sandbox"] else " — NOT SANDBOXED"))
     t0 = time.monotonic()
     lock = threading.Lock()
+    auto_max = sum(q["points"] for q in plan["questions"])
 
-    def one(item):
-        student, path, man = item
-        if man and man.get("error"):
-            r = {"student": student, "file": path, "status": "unreadable", "score": 0.0, "flags": [], "questions": {},
-                 "manual": {}, "seconds": 0, "message": "manifest.json: " + man["error"]}
-        else:
-            r = run_child(args.plan, student, path, limits, workdir, executed_dir)
-            if man and os.path.isfile(path):
-                want = (man.get("files") or {}).get(os.path.basename(path))
-                if want and want != before.get(path):
-                    r.setdefault("flags", []).append("bundle-hash-mismatch")
+    def report(r):
         with lock:
-            print("  %-28s %-20s %6s / %-4s %5.1fs  %s" % (student[:28], r["status"], fmt(r["score"]),
-                  fmt(sum(q["points"] for q in plan["questions"])), r.get("seconds", 0), "; ".join(r.get("flags", []))[:120]))
+            print("  %-28s %-20s %6s / %-4s %5.1fs  %s" % (r["student"][:28], r["status"], fmt(r["score"]), fmt(auto_max),
+                  r.get("seconds", 0), "; ".join(r.get("flags", []))[:120]))
             sys.stdout.flush()
+
+    def one(job):
+        student, shown, staged, digest, man, _ = job
+        r = run_child(args.plan, student, staged, limits, workdir, executed_dir)
+        r["student"], r["file"], r["sha256"] = student, shown, digest
+        if man is not None:
+            want = (man.get("files") or {}).get(man.get("notebook"))
+            if want and want != digest:
+                r.setdefault("flags", []).append("bundle-hash-mismatch")
+        for n in r.pop("notes", []) or []:
+            if n not in notes:
+                notes.append(n)
+        report(r)
         return r
 
+    for r in rows.values():
+        report(r)
     with ThreadPoolExecutor(max_workers=max(1, int(limits["parallel"]))) as ex:
-        results = list(ex.map(one, subs))
+        for r in ex.map(one, jobs):
+            rows[r["student"]] = r
     elapsed = time.monotonic() - t0
-    shutil.rmtree(workdir, ignore_errors=True)
+    # the submissions as they are now, read the same way (a change during grading is reported; grading
+    # used the bytes read before any kernel ran)
     changed = []
-    for _, p, _ in subs:
-        if p in before:
-            after = sha256_file(p)
-            if after != before[p]:
-                changed.append(p)
-    for r, (_, p, _) in zip(results, subs):
-        r["sha256"] = before.get(p)
-        r["unchanged"] = p not in changed
+    for student, shown, staged, digest, man, _ in jobs:
+        try:
+            now = read_regular(os.path.join(folder, shown), max_bytes)
+        except OSError:
+            now = None
+        if now is None or hashlib.sha256(now).hexdigest() != digest:
+            changed.append(shown)
+        rows[student]["unchanged"] = shown not in changed
+    shutil.rmtree(workdir, ignore_errors=True)
+    results = [rows[k] for k in sorted(rows)]
     write_reports(plan, results, out_dir)
     with open(os.path.join(out_dir, "run.json"), "w") as f:
-        json.dump({"seconds": round(elapsed, 2), "submissions": len(subs), "parallel": limits["parallel"],
+        json.dump({"seconds": round(elapsed, 2), "submissions": len(results), "parallel": limits["parallel"],
+                   "sandbox": "bubblewrap" if limits["sandbox"] else "none", "notes": notes,
                    "modified_submissions": changed}, f, indent=1)
+    for n in notes:
+        print("grade: note: " + n)
     print("grade: %d submissions graded in %.1f s → %s (results.json, grades.csv, feedback/%s)"
-          % (len(subs), elapsed, out_dir, ", manual.csv" if any(q["kind"] == "manual" for q in plan["questions"]) else ""))
+          % (len(results), elapsed, out_dir, ", manual.csv" if any(q["kind"] == "manual" for q in plan["questions"]) else ""))
     if changed:
         print("grade: ERROR: submission files changed during grading: %s" % changed)
         return 1
@@ -975,6 +1440,13 @@ def cmd_grade(plan, args):
 
 def cmd_merge_manual(plan, args):
     out_dir = args.grades
+    if not any(q["kind"] == "manual" for q in plan["questions"]):
+        print("merge-manual: %s has no written (manual) questions; nothing to merge" % plan["id"])
+        return 0
+    manual_csv = args.manual or os.path.join(out_dir, "manual.csv")
+    if not os.path.isfile(os.path.join(out_dir, "results.json")) or not os.path.isfile(manual_csv):
+        print("merge-manual: %s needs results.json and manual.csv from `grade` (not found)" % out_dir)
+        return 2
     with open(os.path.join(out_dir, "results.json"), encoding="utf-8") as f:
         data = json.load(f)
     manual_csv = args.manual or os.path.join(out_dir, "manual.csv")
@@ -1036,8 +1508,15 @@ def print_check(plan, r):
         for c in qr["cases"]:
             if not c["passed"]:
                 print("      - %s: %s" % (c["label"], c["detail"]))
+    locked = [q for q in r.get("locked_failures", []) if q] or ([None] if r.get("locked_failures") else [])
+    if locked:
+        # the notebook's own check cells ("검사 (수정하지 마세요)") failed: name the questions
+        all_ok = False
+        for q in dict.fromkeys(locked):
+            print("  ✗ 검사 셀 실패 (a locked check cell failed): %s" % (q or "준비 셀"))
     if r.get("first_error"):
-        print("  첫 오류 셀: %s\n      %s" % (r["first_error"]["cell"], r["first_error"]["stderr"].replace("\n", "\n      ")[:600]))
+        fe = r["first_error"]
+        print("  첫 오류: %s — %s\n      %s" % (fe["where"], fe["cell"], fe["stderr"].replace("\n", "\n      ")[:600]))
     if r.get("flags"):
         print("  참고: " + ", ".join(r["flags"]))
     print("  (공개 검사만 실행했습니다. 최종 점수는 숨은 검사로 매겨집니다.)")
@@ -1045,14 +1524,14 @@ def print_check(plan, r):
 
 
 def cmd_check(plan, args):
-    r = grade_one(plan, os.path.abspath(args.notebook), limits_from(args), public_only=True)
+    r = grade_one(plan, os.path.abspath(args.notebook), student_limits(args), public_only=True)
     ok = print_check(plan, r)
     return 0 if ok else 1
 
 
 def cmd_submit(plan, args):
     path = os.path.abspath(args.notebook)
-    limits = limits_from(args)
+    limits = student_limits(args)
     nb, err = read_notebook_checked(path, plan, limits["max_notebook_mb"])
     if err:
         print("submit: 제출할 수 없습니다 — %s" % err[1])
@@ -1070,6 +1549,10 @@ def cmd_submit(plan, args):
     executed = os.path.join(tempfile.mkdtemp(prefix="mlp-hw-submit-"), "executed.ipynb")
     r = grade_one(plan, path, limits, public_only=True, executed_out=executed, student=student)
     ok = print_check(plan, r)
+    if not ok and not args.force:
+        print("\nsubmit: 공개 검사 중 실패한 것이 있어 제출 묶음을 만들지 않았습니다. 고친 뒤 다시 하거나, "
+              "이대로 제출하려면 --force 를 붙이세요 (checks failed; add --force to submit anyway)")
+        return 1
     os.makedirs(bundle, exist_ok=True)
     nb_name = "%s.ipynb" % plan["id"]
     shutil.copyfile(path, os.path.join(bundle, nb_name))
@@ -1101,7 +1584,7 @@ def cmd_submit(plan, args):
     print("\nsubmit: 제출 묶음을 만들었습니다: %s" % bundle)
     print("  %s" % ", ".join(sorted(os.listdir(bundle))))
     if not ok:
-        print("  (공개 검사 중 실패한 것이 있습니다. 고친 뒤 다시 제출할 수 있습니다: --force)")
+        print("  경고: 공개 검사 중 실패한 것이 있는 채로 제출했습니다 (--force)")
     return 0
 
 
@@ -1118,6 +1601,7 @@ def main(argv=None):
             for k, v in DEFAULTS.items():
                 p.add_argument("--" + k.replace("_", "-"), dest=k, type=type(v), default=None)
             p.add_argument("--node")
+            p.add_argument("--no-sandbox", action="store_true", help=argparse.SUPPRESS)
 
     p = sub.add_parser("assign"); common(p, False); p.add_argument("--out"); p.add_argument("--force", action="store_true")
     p = sub.add_parser("check"); common(p); p.add_argument("notebook")

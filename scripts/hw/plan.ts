@@ -27,7 +27,7 @@ async function main(): Promise<void> {
       atol: c.atol, rtol: c.rtol ?? 0, compare: c.compare ?? "values",
     };
   });
-  const plan = { id: a.id, title: a.title, dir, notebook: join(dir, a.notebook), questions: a.questions, cases };
+  const plan = { id: a.id, title: a.title, dir, notebook: join(dir, a.notebook), questions: a.questions, cases, forbidden: a.forbidden ?? [] };
   process.stdout.write(JSON.stringify(plan));
 }
 
