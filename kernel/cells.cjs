@@ -10,7 +10,7 @@
 //   - an interrupted cell is stopped for good: its timers (setTimeout, setInterval, setImmediate)
 //     are cleared, its later output is dropped, and its AbortSignal (kernelSignal(), used by
 //     fitAsync) fires, so an awaited training loop ends at its next yield. Timers marked unref()
-//     are left to run: that is how a library schedules housekeeping (src/kernels/wasm.ts closes
+//     are left to run: that is how a library schedules housekeeping (src/engine/wasm.ts closes
 //     what an interrupted fit left open with one).
 //   - a cell that throws keeps what it assigned before the throw (tslab forgot every declaration of
 //     the cell, even its imports); names it did not reach keep their earlier value and type, and the
@@ -233,7 +233,7 @@ function startKernel({ dist, ts, root, converters, configPath }) {
             if (cell.timers.size === 0) withTimers.delete(cell);
           }
           // an interrupted cell's timers stay silent, except unref()'d ones: housekeeping of a
-          // library (src/kernels/wasm.ts closes what an interrupted fit left open that way)
+          // library (src/engine/wasm.ts closes what an interrupted fit left open that way)
           if (cell.dead && isRefd(h)) return;
           return cb.apply(this, args);
         },
