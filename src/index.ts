@@ -8,3 +8,4 @@ export * from "./data";
 export * from "./plot";
 export * from "./display";
 export * from "./check";
+export * from "./exercise";
