@@ -9,3 +9,4 @@ export * from "./plot";
 export * from "./display";
 export * from "./check";
 export * from "./exercise";
+export * from "./explorer";
