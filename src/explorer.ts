@@ -136,7 +136,8 @@ export function trainingExplorer(
     font: { family: PLOT_FONT_FAMILY, size: 13 },
     height: opts.height ?? 640,
     margin: { l: 50, r: 20, t: opts.title ? 90 : 60, b: 110 },
-    legend: { orientation: "h", x: 0, y: 1.08 },
+    // the legend in the cost plot's top-right corner, where the falling curves leave room
+    legend: { orientation: "h", x: 1, xanchor: "right", y: 0.38, yanchor: "top", bgcolor: "rgba(255,255,255,0.8)" },
     annotations: runs.map((run, r) => ({
       text: run.name, showarrow: false, xref: "paper", yref: "paper",
       x: (domain(r)[0] + domain(r)[1]) / 2, y: 1.0, xanchor: "center", yanchor: "bottom",
