@@ -12,17 +12,18 @@
 // random data, η = 0.1, float64; (d) peak memory of (c), each variant in its own process;
 // (e) kernel start + first import and a small cell's round trip through a Jupyter client
 // (bench/kernel_latency.py, Debian's /usr/bin/python3).
-// "fit" is NeuralNetwork.fit (src/train.ts: buffers reused, products through matmulF64; a network
-// as small as XOR's trains in the WebAssembly kernel, 512 epochs per call); "readable
-// loop" is the same training written with net.forward / net.backward / net.update, as students read
-// it — both end with the same weights, bit for bit (printed). These are measurements, not tests:
+// "fit" is NeuralNetwork.fit with the engine src/index.ts installs (src/engine/train.ts: buffers
+// reused, products through matmulF64); "readable loop" is the same training written with
+// net.forward / net.backward / net.update (the core's fit loop, with the engine's matmul) — both end
+// with the same weights, bit for bit (printed). These are measurements, not tests:
 // nothing here asserts a speed.
 import { spawnSync } from "child_process";
 import { existsSync, mkdirSync, writeFileSync } from "fs";
 import * as os from "os";
 import { resolve } from "path";
 import { NeuralNetwork, NetworkOptions, Matrix, Random, matmul, xor } from "../src/index";
-import { matmulF64, matmulReference, matmulThreadStats, getMatmulThreads, setMatmulThreads, MATMUL_THRESHOLDS } from "../src/kernels/index";
+import { plainProduct } from "../src/matrix";
+import { matmulF64, matmulThreadStats, getMatmulThreads, setMatmulThreads, MATMUL_THRESHOLDS } from "../src/engine/matmul";
 
 /** The training fit does, written with the readable methods (full batch or batches in order, no shuffle). */
 function readableLoop(arch: number[], opts: NetworkOptions, X: Matrix, Y: Matrix, onEpoch?: () => void): NeuralNetwork {
@@ -125,6 +126,27 @@ function mnistChild(variant: string, runs: number): void {
   );
 }
 
+// ---- child mode "live": fit and `await fitAsync` alternating in one process (same data, same load) ----
+async function liveChild(runs: number): Promise<void> {
+  const { X, Y } = mnistData();
+  const opts: NetworkOptions = { eta: 0.1, epochs: 10, batchSize: 100, randomSeed: 1 };
+  const fitTimes: number[] = [], asyncTimes: number[] = [];
+  let a: Float64Array = new Float64Array(0), b: Float64Array = new Float64Array(0);
+  new NeuralNetwork([784, 100, 10], opts).fit(X, Y); // warm-up (JIT, WebAssembly, worker threads)
+  let yields = 0;
+  for (let r = 0; r < runs; r++) {
+    let t0 = process.hrtime.bigint();
+    a = new NeuralNetwork([784, 100, 10], opts).fit(X, Y).W[1].data;
+    fitTimes.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    const counter = setInterval(() => yields++, 1); // counts how often the event loop got in
+    t0 = process.hrtime.bigint();
+    b = (await new NeuralNetwork([784, 100, 10], opts).fitAsync(X, Y)).W[1].data;
+    asyncTimes.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    clearInterval(counter);
+  }
+  console.log(JSON.stringify({ fitTimes, asyncTimes, same: sameBits(a, b), yieldsPerRun: yields / runs }));
+}
+
 function runChild(variant: string, runs: number): {
   times: number[];
   maxRss: number;
@@ -206,6 +228,13 @@ function report(workload: string, variant: string, times: number[], numpyTimes: 
 }
 
 function main(): void {
+  if (flag("--child") && args[args.indexOf("--child") + 1] === "live") {
+    liveChild(option("--runs", 5)).catch((e) => {
+      console.error(e);
+      process.exit(1);
+    });
+    return;
+  }
   if (flag("--child")) return mnistChild(args[args.indexOf("--child") + 1], option("--runs", 3));
   const quick = flag("--quick");
   const runs = quick ? 3 : 7;
@@ -249,8 +278,8 @@ function main(): void {
   const gf = (t: number[]) => flop / stats(t).median / 1e9;
   const npMat = numpy?.matmul.per_call;
   const npMat1 = numpy1?.matmul.per_call;
-  const tRef = perCall(3, () => matmulReference(C, A, B, m, k, n));
-  report("matmul", "reference kernel (i-k-j loops)", tRef, npMat, { gflops: gf(tRef) });
+  const tRef = perCall(3, () => plainProduct(C, A, B, m, k, n));
+  report("matmul", "plain loops (plainProduct, i-k-j)", tRef, npMat, { gflops: gf(tRef) });
   const MA = new Matrix(m, k, A), MB = new Matrix(k, n, B);
   const tMod = perCall(100, () => matmul(MA, MB));
   report("matmul", "matmul(A, B) (src/matrix.ts)", tMod, npMat, { gflops: gf(tMod) });
@@ -321,6 +350,23 @@ function main(): void {
   if (numpy?.mnist) console.log(`  numpy: ${fmtTime(stats(numpy.mnist).median)} (default BLAS threads)${numpy1?.mnist ? `, ${fmtTime(stats(numpy1.mnist).median)} (1 BLAS thread)` : ""}`);
   const sameHeads = heads.fit.every((v, i) => Object.is(v, heads.readable[i]) && Object.is(v, heads.fit1[i]));
   console.log(`  final W1[0..7] of fit, fit on 1 thread and the readable loop: ${sameHeads ? "identical, bit for bit" : `DIFFER: ${heads.fit.slice(0, 3)} / ${heads.fit1.slice(0, 3)} / ${heads.readable.slice(0, 3)}`}`);
+
+  // (c2) live training: `await fitAsync` (lets the event loop in every 50 ms, for notebook progress)
+  // against fit, alternating run by run in one process so that both see the same machine load
+  {
+    const r = spawnSync(process.execPath, ["--import", "tsx", __filename, "--child", "live", "--runs", String(quick ? 3 : 7)], { cwd: ROOT, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`bench child live failed:\n${r.stderr}`);
+    const live = JSON.parse(r.stdout.trim().split("\n").pop() as string) as { fitTimes: number[]; asyncTimes: number[]; same: boolean; yieldsPerRun: number };
+    const f = stats(live.fitTimes), a = stats(live.asyncTimes);
+    const load = os.loadavg().map((v) => v.toFixed(2)).join(", ");
+    console.log(
+      `  live training (same process, alternating): fit ${fmtTime(f.median)}, await fitAsync ${fmtTime(a.median)} — ` +
+        `fitAsync/fit ${(a.median / f.median).toFixed(3)} (medians), ${(a.min / f.min).toFixed(3)} (fastest runs); target <= 1.05; ` +
+        `${live.yieldsPerRun.toFixed(0)} timer ticks got in per fitAsync run; final W1 ${live.same ? "identical, bit for bit" : "DIFFERS"}; load average ${load}`,
+    );
+    rows.push({ workload: "mnist", variant: "await fitAsync (live)", stats: a });
+    rows.push({ workload: "mnist", variant: "fit (beside fitAsync)", stats: f });
+  }
 
   console.log("\n(d) peak memory of the MNIST run (each in its own process; data X 784×6000 = 38 MB)");
   for (const [v, label] of variants) {

@@ -1,11 +1,11 @@
-// Where matmulF64 should switch kernels: times the reference loops, matmulF64's plain loops
+// Where matmulF64 should switch kernels: times the core's plain loops (plainProduct), matmulF64's plain loops
 // (matmulSmall), the WebAssembly kernel on 1 thread
 // and on all threads for products of growing size (multiply-adds m·k·n), including the network's
-// own shapes. Run: node --import tsx bench/thresholds.ts. Pick MATMUL_THRESHOLDS (src/kernels/index.ts)
+// own shapes. Run: node --import tsx bench/thresholds.ts. Pick MATMUL_THRESHOLDS (src/engine/matmul.ts)
 // from the crossovers; the machine's load shows in the figures, so run it on an idle machine.
-import { matmulReference } from "../src/kernels/reference";
-import { matmulSmall } from "../src/kernels/index";
-import { matmulWasm, getMatmulThreads } from "../src/kernels/wasm";
+import { plainProduct } from "../src/matrix";
+import { matmulSmall } from "../src/engine/matmul";
+import { matmulWasm, getMatmulThreads } from "../src/engine/wasm";
 import * as os from "os";
 
 const shapes: Array<[number, number, number]> = [
@@ -37,7 +37,7 @@ for (const [m, k, n] of shapes) {
   const a = Float64Array.from({ length: m * k }, (_, i) => Math.sin(i));
   const b = Float64Array.from({ length: k * n }, (_, i) => Math.cos(i));
   const c = new Float64Array(m * n);
-  const tr = perCall(() => matmulReference(c, a, b, m, k, n));
+  const tr = perCall(() => plainProduct(c, a, b, m, k, n));
   const tp = perCall(() => matmulSmall(c, a, b, m, k, n, false, false));
   const t1 = perCall(() => matmulWasm(c, a, b, m, k, n, { threads: 1 }));
   const t2 = perCall(() => matmulWasm(c, a, b, m, k, n, { threads }));

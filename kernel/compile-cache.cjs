@@ -77,28 +77,20 @@ function patchConverterSource(src) {
 }
 
 /**
- * Loads tslab's converter.js with the edits into the module cache, so that tslab's own
- * `require("./converter")` gets it. Returns false (and leaves tslab as it is) when it does not fit.
+ * Loads tslab's converter.js with the edits (after extraEdits, the kernel's own: see cells.cjs) into
+ * the module cache, so that tslab's own `require("./converter")` gets it. Returns false (and leaves
+ * tslab as it is) when it does not fit.
  */
-function installPatchedConverter(dist) {
-  // the path Node's require keys its cache by (node_modules may be a symlink)
-  const file = fs.realpathSync(path.join(dist, "converter.js"));
-  if (require.cache[file]) return false; // already loaded unpatched
-  let src;
+function installPatchedConverter(dist, extraEdits = []) {
+  const { applyEdits, installEdited } = require("./patch.cjs");
+  const file = path.join(dist, "converter.js");
   try {
-    src = patchConverterSource(fs.readFileSync(file, "utf8"));
+    applyEdits(applyEdits(fs.readFileSync(file, "utf8"), extraEdits, "tslab's converter.js"), CONVERTER_EDITS, "tslab's converter.js");
   } catch (e) {
     process.stderr.write(`mlp-course kernel: compile cache off (${e.message})\n`);
     return false;
   }
-  const Module = require("module");
-  const m = new Module(file, module);
-  m.filename = file;
-  m.paths = Module._nodeModulePaths(path.dirname(file));
-  m._compile(src, file);
-  m.loaded = true;
-  require.cache[file] = m;
-  return true;
+  return installEdited(file, [...extraEdits, ...CONVERTER_EDITS]);
 }
 
 /**

@@ -1,32 +1,73 @@
 #!/usr/bin/env node
 // Kernel launcher for the project's Jupyter kernelspec (see kernel-setup.md).
 //
+//   node kernel/launcher.cjs <connection-file>                  runs this checkout's src/
+//   node kernel/launcher.cjs --from-notebook <connection-file>  runs the src/ of the checkout the
+//                                                               notebook lives in (the kernelspec's way)
+//   node kernel/launcher.cjs --warm-cache                       fills the compile cache, no kernel
+//
 // tslab type-checks every cell and every file a cell imports with
 // `rootDir` = the kernel's working directory. Jupyter starts kernels in the
 // notebook's folder, so `notebooks/x.ipynb` could not import `../src`.
 // This launcher moves the kernel to the repository root before tslab starts:
 // every notebook, wherever it lives, then imports the library as `./src/index`.
 // The folder Jupyter chose is kept in MLP_NOTEBOOK_DIR.
+//
+// One kernelspec serves every checkout on the machine: with --from-notebook the launcher walks up
+// from the notebook's folder to the checkout that holds it and hands over to that checkout's
+// launcher, so a notebook always imports its own checkout's src/ (not that of whichever checkout
+// last ran `npm run kernel`). A notebook outside any checkout gets this launcher's checkout.
 "use strict";
+const fs = require("fs");
 const path = require("path");
 
-const root = path.resolve(__dirname, "..");
-const args = process.argv.slice(2);
+let root = path.resolve(__dirname, "..");
+let args = process.argv.slice(2);
+const fromNotebook = args[0] === "--from-notebook";
+if (fromNotebook) args = args.slice(1);
 const warmOnly = args[0] === "--warm-cache";
 const at = args.indexOf("--config-path");
 const configPath = at >= 0 ? args[at + 1] : args[0];
 if (!configPath) {
-  console.error("usage: node kernel/launcher.cjs <connection-file>\n       node kernel/launcher.cjs --warm-cache");
+  console.error(
+    "usage: node kernel/launcher.cjs <connection-file>\n" +
+      "       node kernel/launcher.cjs --from-notebook <connection-file>   (the kernelspec's way)\n" +
+      "       node kernel/launcher.cjs --warm-cache",
+  );
   process.exit(2);
 }
-process.env.MLP_NOTEBOOK_DIR = process.cwd();
+if (fromNotebook && !warmOnly) {
+  const own = checkoutOf(process.cwd());
+  if (own && own !== root) {
+    // the notebook's own checkout runs it, with its own launcher, tslab and src/
+    process.argv.splice(2, process.argv.length - 2, ...args);
+    require(path.join(own, "kernel", "launcher.cjs"));
+    return;
+  }
+}
+if (!process.env.MLP_NOTEBOOK_DIR) process.env.MLP_NOTEBOOK_DIR = process.cwd();
 process.chdir(root);
 
 // Our own pinned tslab, never a global one.
 const tslabDist = path.join(root, "node_modules", "tslab", "dist");
-patchTslab(tslabDist);
+const converters = patchTslab(tslabDist);
 if (warmOnly) warmCache(tslabDist);
 else startKernel(tslabDist, configPath);
+
+/** The checkout (a folder with this project's package.json and kernel/launcher.cjs) at or above dir, or null. */
+function checkoutOf(dir) {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(d, "package.json"), "utf8"));
+      if (pkg.name === "mlp-course" && fs.existsSync(path.join(d, "kernel", "launcher.cjs")) && fs.existsSync(path.join(d, "node_modules", "tslab"))) {
+        return fs.realpathSync(d);
+      }
+    } catch {
+      // no package.json here
+    }
+    if (path.dirname(d) === d) return null;
+  }
+}
 
 /**
  * `--warm-cache` (run by `npm run kernel`, `npm run setup`, `npm start`): compiles what a notebook's
@@ -50,29 +91,11 @@ function warmCache(dist) {
  * TypeScript compiler is built (~0.8 s). Jupyter clients connect and send kernel_info meanwhile;
  * ZeroMQ's I/O thread accepts and queues them, so the first reply goes out as soon as the compiler
  * is ready. tslab builds the compiler before binding, which left clients retrying against a port
- * that was not open yet (about 0.3 s more before "kernel ready").
+ * that was not open yet (about 0.3 s more before "kernel ready"). Cells run through cells.cjs.
  */
 function startKernel(dist, configPath) {
-  const { createConverter } = require(path.join(dist, "converter.js"));
-  const { createExecutor } = require(path.join(dist, "executor.js"));
-  const { ZmqServer, JupyterHandlerImpl } = require(path.join(dist, "jupyter.js"));
-  const converters = {
-    get node() {
-      return (this._node ??= createConverter({ isJS: false, isBrowser: false }));
-    },
-    get browser() {
-      return (this._browser ??= createConverter({ isJS: false, isBrowser: true }));
-    },
-    close() {
-      this._node?.close();
-      this._browser?.close();
-    },
-  };
-  const executor = createExecutor(process.cwd(), converters, { log: console.log, error: console.error });
-  const server = new ZmqServer(new JupyterHandlerImpl(executor, false), configPath);
-  process.on("SIGINT", () => executor.interrupt());
-  process.on("uncaughtException", (err) => console.error("UncaughtException:", err));
-  process.on("unhandledRejection", (reason) => console.error("UnhandledPromiseRejection:", reason));
+  const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [dist] }));
+  const server = require("./cells.cjs").startKernel({ dist, ts, root, converters, configPath });
   // runs before any message is handled: messages are events, this is the promise's continuation
   server.init().then(() => converters.node);
 }
@@ -98,6 +121,9 @@ function startKernel(dist, configPath) {
  *
  * 3. A compile cache, so that a new kernel's first import of src/ does not type-check and emit
  *    all of src/ again when nothing changed since an earlier kernel did: see compile-cache.cjs.
+ *
+ * 4. How a cell runs, errors read and interrupts work: see cells.cjs (its edits to tslab's
+ *    converter.js and executor.js are made here, before tslab loads them).
  */
 function patchTslab(dist) {
   serializeZmqSends(require(require.resolve("zeromq", { paths: [dist] })));
@@ -109,8 +135,15 @@ function patchTslab(dist) {
   let codeCache = cacheOn ? cache.loadTypeScriptWithCodeCache(dist, cacheDir) : null;
   const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [dist] }));
   ts.sys.watchDirectory = () => ({ close() {} });
+  // the kernel's own edits (cells.cjs): shorthand properties, source maps; tslab's executor opened up
+  const cells = require("./cells.cjs");
+  const { installEdited } = require("./patch.cjs");
+  installEdited(path.join(dist, "executor.js"), cells.EXECUTOR_EDITS);
   const depCache =
-    cacheOn && cache.installPatchedConverter(dist) ? cache.createDepCache({ dir: cacheDir, fingerprint: cache.fingerprint(root, ts, dist) }) : null;
+    cacheOn && cache.installPatchedConverter(dist, cells.CONVERTER_EDITS)
+      ? cache.createDepCache({ dir: cacheDir, fingerprint: cache.fingerprint(root, ts, dist) })
+      : null;
+  if (!depCache) installEdited(path.join(dist, "converter.js"), cells.CONVERTER_EDITS);
 
   const converter = require(path.join(dist, "converter.js"));
   const createConverter = converter.createConverter;
@@ -141,6 +174,19 @@ function patchTslab(dist) {
       return result;
     };
     return conv;
+  };
+  // the kernel's converters, built on first use
+  return {
+    get node() {
+      return (this._node ??= converter.createConverter({ isJS: false, isBrowser: false }));
+    },
+    get browser() {
+      return (this._browser ??= converter.createConverter({ isJS: false, isBrowser: true }));
+    },
+    close() {
+      this._node?.close();
+      this._browser?.close();
+    },
   };
 }
 

@@ -117,10 +117,14 @@ export function ensureJupyter({ install = true } = {}) {
   process.exit(3);
 }
 
-/** The kernelspec's kernel.json: this checkout's Node runs this checkout's launcher. */
+/**
+ * The kernelspec's kernel.json: this checkout's Node runs this checkout's launcher, which hands a
+ * notebook that lives in another checkout over to that checkout's launcher (--from-notebook), so
+ * one kernelspec serves every checkout on the machine.
+ */
 export function kernelJson({ nodeArgs = [] } = {}) {
   return {
-    argv: [process.execPath, ...nodeArgs, join(ROOT, "kernel", "launcher.cjs"), "{connection_file}"],
+    argv: [process.execPath, ...nodeArgs, join(ROOT, "kernel", "launcher.cjs"), "--from-notebook", "{connection_file}"],
     display_name: DISPLAY_NAME,
     language: "typescript",
     metadata: { mlp_course_root: ROOT },

@@ -48,7 +48,7 @@ test("sigmoid is stable at ±1000 (no overflow, no NaN)", () => {
 
 test("softmax: columns are distributions, stable for large Z, diagonal derivative", () => {
   const S = softmax.g(Z);
-  S.sumCols().data.forEach((s) => assert.ok(Math.abs(s - 1) < 1e-15));
+  S.T.sumRows().data.forEach((s) => assert.ok(Math.abs(s - 1) < 1e-15));
   // reference: the plain formula on each column
   const ref = Z.map((z, _i, j) => Math.exp(z) / (Math.exp(Z.get(0, j)) + Math.exp(Z.get(1, j))));
   assert.ok(S.approxEquals(ref, 1e-15));

@@ -127,7 +127,7 @@ test("setWeights checks count and shapes and copies", () => {
   W1.set(0, 0, 9);
   assert.equal(net.W[1].get(0, 0), 0.1);
   assert.throws(() => net.setWeights(W1), /netArch \[2,3,1\] has 2 weight matrices, got 1/);
-  assert.throws(() => net.setWeights(Matrix.zeros(2, 3), W2), { message: "setWeights: W1 must be (3×2) for netArch [2,3,1], got (2×3)" });
+  assert.throws(() => net.setWeights(Matrix.zeros(2, 3), W2), { message: "setWeights: W1 is (2×3) but netArch [2,3,1] needs (3×2)" });
   assert.throws(() => net.setWeights(W1, W2.clone().set(0, 1, NaN)), { message: "setWeights: W2: value at (0, 1) is NaN" });
 });
 
@@ -180,19 +180,26 @@ test("option validation and pairing of output activation with loss", () => {
   assert.equal(new NeuralNetwork([2, 1], { loss: "cross-entropy" }).outputActivation.name, "sigmoid");
 });
 
-test("history: a polars DataFrame with epoch, cost, accuracy, validation and replayed accuracy on (X, Y)", () => {
+test("history: a polars DataFrame with epoch, cost, accuracy and validation, read from what fit recorded", () => {
   const train = moons(60, { seed: 1 }), val = moons(40, { seed: 2 });
   const net = new NeuralNetwork([2, 6, 1], { eta: 0.5, epochs: 15, bias: true, validation: { X: val.X, Y: val.Y } }).fit(train.X, train.Y);
-  const df = net.history({ accuracy: true, X: val.X, Y: val.Y });
-  assert.deepEqual(df.columns, ["epoch", "cost", "accuracy", "val_cost", "val_accuracy", "accuracy_xy"]);
+  const df = net.history({ accuracy: true });
+  assert.deepEqual(df.columns, ["epoch", "cost", "accuracy", "val_cost", "val_accuracy"]);
   assert.equal(df.height, 15);
   assert.deepEqual(df.getColumn("epoch").toArray(), Array.from({ length: 15 }, (_, k) => k + 1));
   assert.deepEqual(df.getColumn("cost").toArray(), net.cost);
   assert.deepEqual(df.getColumn("accuracy").toArray(), net.accuracy);
-  // replayed accuracy equals the accuracy recorded on the validation set (same seeded training)
-  assert.deepEqual(df.getColumn("accuracy_xy").toArray(), net.valAccuracy);
+  assert.deepEqual(df.getColumn("val_accuracy").toArray(), net.valAccuracy);
   assert.deepEqual(new NeuralNetwork([2, 1]).fit(train.X, train.Y).history().columns, ["epoch", "cost"]);
-  assert.throws(() => new NeuralNetwork([2, 1]).history({ X: val.X, Y: val.Y }), /call fit\(X, Y\) first/);
+});
+
+test("history never trains again: asked for the accuracy on other data it says to use validation, and fit runs once", () => {
+  const train = moons(60, { seed: 1 }), val = moons(40, { seed: 2 });
+  let epochs = 0;
+  const net = new NeuralNetwork([2, 6, 1], { eta: 0.5, epochs: 15, onEpoch: () => epochs++ }).fit(train.X, train.Y);
+  assert.equal(epochs, 15);
+  assert.throws(() => net.history({ accuracy: true, X: val.X, Y: val.Y }), /history: it does not train again .*validation: \{ X, Y \}/);
+  assert.equal(epochs, 15, "no epoch ran after fit");
 });
 
 test("toString and console.log summary", () => {

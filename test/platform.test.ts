@@ -43,7 +43,8 @@ test("npm run kernel registers the kernelspec idempotently and uninstalls it", (
   const json = JSON.parse(first);
   assert.equal(json.display_name, "TypeScript (MLP course)");
   assert.equal(json.language, "typescript");
-  assert.deepEqual(json.argv.slice(1), [join(ROOT, "kernel", "launcher.cjs"), "{connection_file}"]);
+  // --from-notebook: the launcher hands a notebook of another checkout to that checkout's launcher
+  assert.deepEqual(json.argv.slice(1), [join(ROOT, "kernel", "launcher.cjs"), "--from-notebook", "{connection_file}"]);
   assert.ok(existsSync(json.argv[0]), "argv[0] is this Node binary");
   assert.equal(kernel("--prefix", prefix).status, 0);
   assert.equal(readFileSync(spec, "utf8"), first);

@@ -107,6 +107,12 @@ if (existsSync(browser)) {
   }
 }
 
+// the live notebook: lesson 06 in Jupyter Notebook (npm start) in headless Chromium (test/browser/live.mjs)
+const live = join(ROOT, "test", "browser", "live.mjs");
+if (existsSync(live) && existsSync(process.env.CHROMIUM_PATH || "/usr/bin/chromium")) {
+  await run("live notebook (Jupyter Notebook in headless Chromium)", process.execPath, [live]);
+}
+
 const total = (Date.now() - started) / 1000;
 console.log("\n━━ summary");
 for (const [name, secs, ok] of timings) console.log(`  ${ok ? "✓" : "✗"} ${name.padEnd(52)} ${secs.toFixed(1).padStart(7)} s`);

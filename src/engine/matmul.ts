@@ -1,22 +1,49 @@
-// Matrix-product kernels on flat row-major Float64Arrays, for Matrix.matmul to plug in.
+// The engine's matrix products on flat row-major Float64Arrays.
 //
-//   matmulReference  the readable definition (plain i-k-j loops)
-//   matmulF64        the fast one: picks by size between those loops (tiny products), the
-//                    WebAssembly SIMD kernel on the calling thread, and the same kernel on all
-//                    threads; every path gives the same bits as matmulReference.
-//   tinyProduct      for one fixed tiny shape, a function of straight-line code (no loops), for
-//                    a training loop that does the same tiny products thousands of times.
+//   matmulF64    out = op(a)·op(b), fast: by size, plain loops (tiny products), the WebAssembly SIMD
+//                kernel on the calling thread, or the same kernel on all threads; every path gives
+//                the bits of the core's plainProduct (src/matrix.ts): the same multiply-adds in the
+//                same order, out[i, j] = 0 + op(a)[i, 0]·op(b)[0, j] + … + op(a)[i, k−1]·op(b)[k−1, j].
+//   tinyProduct  for one fixed tiny shape, a function of straight-line code (no loops), for a
+//                training loop that does the same tiny products thousands of times.
+//   product      matmulF64 in the core's Product signature: what src/index.ts installs for matmul.
 //
-// Both compute out (m×n) = op(a)·op(b), op(x) = x or xᵀ, without materialising a transpose, which
-// covers the network's three products: forward W·A, backward Wᵀ·dZ (transA) and dZ·Aᵀ (transB).
+// op(x) = x or xᵀ, read in place (never copied), which covers the network's three products:
+// forward W·A, backward Wᵀ·dZ (transA) and dZ·Aᵀ (transB).
 
-import { checkMatmulArgs, matmulReference, MatmulOptions } from "./reference";
-import { matmulWasm, MatmulF64Options } from "./wasm";
+import type { Product } from "../matrix";
+import { matmulWasm, MatmulF64Options, MatmulOptions } from "./wasm";
 
-export { matmulReference, checkMatmulArgs } from "./reference";
-export type { MatmulOptions } from "./reference";
 export { wasmAvailable, getMatmulThreads, setMatmulThreads, stopMatmulThreads, matmulThreadStats } from "./wasm";
-export type { MatmulF64Options } from "./wasm";
+export type { MatmulF64Options, MatmulOptions } from "./wasm";
+
+/**
+ * Checks the sizes of a product out (m×n) = op(a) (m×k) · op(b) (k×n) on flat row-major arrays and
+ * throws an error naming the operation, the sizes and the array that does not fit.
+ * Example: `checkMatmulArgs("matmulF64", out, a, b, 2, 3, 4)`.
+ */
+export function checkMatmulArgs(
+  op: string, out: Float64Array, a: Float64Array, b: Float64Array, m: number, k: number, n: number, opts: MatmulOptions = {},
+): void {
+  // (the messages are built only on failure: this check runs on every product of a training loop)
+  if (!isSize(m) || !isSize(k) || !isSize(n)) {
+    for (const [name, v] of [["m", m], ["k", k], ["n", n]] as const) {
+      if (!isSize(v)) throw new Error(`${op}: ${name} = ${v} is not a size (a non-negative integer)`);
+    }
+  }
+  if (a.length !== m * k) {
+    const aShape = opts.transA ? `${k}×${m}, used transposed` : `${m}×${k}`;
+    throw new Error(`${op}: a has ${a.length} entries but (${aShape}) needs ${m * k}`);
+  }
+  if (b.length !== k * n) {
+    const bShape = opts.transB ? `${n}×${k}, used transposed` : `${k}×${n}`;
+    throw new Error(`${op}: b has ${b.length} entries but (${bShape}) needs ${k * n}`);
+  }
+  if (out.length !== m * n) throw new Error(`${op}: out has ${out.length} entries but (${m}×${n}) needs ${m * n}`);
+}
+
+/** matmulF64 as the core's Product (no transposes): what src/index.ts installs with useProduct. */
+export const product: Product = (out, a, b, m, k, n) => void matmulF64(out, a, b, m, k, n);
 
 /**
  * Size thresholds of matmulF64, in multiply-adds (m·k·n), from `node --import tsx bench/thresholds.ts`
@@ -36,7 +63,7 @@ export const MATMUL_THRESHOLDS = { wasm: 512, threads: 2_000_000 };
 
 /**
  * out (m×n) = op(a) · op(b) on row-major Float64Arrays, fast; returns out.
- * Same result, bit for bit, as `matmulReference` (same operations in the same order).
+ * Same result, bit for bit, as the core's plainProduct (same operations in the same order).
  * `out` must not share memory with `a` or `b`.
  * Examples: Z1 = W1·A0: `matmulF64(Z1, W1, A0, n1, n0, m)`;
  * E1 = W2ᵀ·E2: `matmulF64(E1, W2, E2, n1, n2, m, { transA: true })`;
@@ -63,9 +90,8 @@ export function matmulF64(
     const oneThread = epilogue ? { ...opts, threads: 1 } : ONE_THREAD[transA ? 1 : 0][transB ? 1 : 0];
     const wasmOpts = size >= MATMUL_THRESHOLDS.threads ? opts : oneThread;
     if (matmulWasm(out, a, b, m, k, n, wasmOpts)) return out; // (it runs the epilogue)
-    // no WebAssembly here (or the operands do not fit its memory): the reference's cache-friendly loops
-    const ref: MatmulOptions = { transA, transB };
-    matmulReference(out, a, b, m, k, n, ref);
+    // no WebAssembly here (or the operands do not fit its memory): the plain loops
+    matmulSmall(out, a, b, m, k, n, transA, transB);
   }
   epilogue?.(0, m, 0, n);
   return out;
@@ -79,7 +105,7 @@ const ONE_THREAD: ReadonlyArray<ReadonlyArray<MatmulF64Options>> = [
 
 /**
  * The plain-loop path of matmulF64 (tiny products, or no WebAssembly): out[i, j] = Σ_p op(a)[i, p]·op(b)[p, j]
- * summed from 0 in the order p = 0, 1, …, k−1 — the reference kernel's operations in the reference's
+ * summed from 0 in the order p = 0, 1, …, k−1 — plainProduct's operations in its
  * order, so the same bits — with the transposes decided once outside the loops (the course's XOR
  * products are called 50,000 times per 10,000-epoch fit). Sizes are already checked and k >= 1.
  * Exported for bench/thresholds.ts. Example: `matmulSmall(out, a, b, 4, 2, 4, false, false)`.
@@ -119,12 +145,10 @@ const tinyProducts = new Map<string, TinyProduct>();
  * code: for 4×2·2×4,
  *   out[0] = 0 + a[0] * b[0] + a[1] * b[4];
  *   out[1] = 0 + a[0] * b[1] + a[1] * b[5];  …
- * Each sum is evaluated left to right, 0 + term 0 + term 1 + …, the reference's operations in its
+ * Each sum is evaluated left to right, 0 + term 0 + term 1 + …, plainProduct's operations in its
  * order, so the same bits. matmulSmall's loops cost more than the arithmetic at these sizes: their
  * trip counts (1 to 16) change from call to call, and the XOR network's five products per epoch
- * took ~450 ns through them against ~100 ns written out. (fit runs such networks' whole step in
- * WebAssembly where it can, see train.ts's smallStepSpec; this is its JavaScript step's, and the
- * fallback without the kernel.) The code is generated once per shape
+ * took ~450 ns through them against ~100 ns written out.  The code is generated once per shape
  * (with `new Function`, cached); only for products below MATMUL_THRESHOLDS.wasm multiply-adds.
  * Sizes are not checked when it runs: the caller guarantees a, b and out have the shape's lengths.
  * Example: `const f = tinyProduct(4, 2, 4, false, false); f(Z1, W1, A0)`.

@@ -1,19 +1,16 @@
-// NeuralNetwork.fit runs the allocation-free training step of src/train.ts. Its reference is the
-// readable code students see: a loop of net.forward → net.backward → net.update written here from
-// fit's documentation. Every weight, bias, cost and accuracy must be the SAME float64 (Object.is:
-// bit for bit, ±0 and NaN included), not merely close.
+// fit with and without the engine (src/engine/), against the training written out by hand with the
+// readable methods (readableFit): the same weights, costs and accuracies, bit for bit (Object.is).
+// Each bit test runs fit twice: with the engine src/index.ts installs, and with the core alone
+// (useFitEngine(), useProduct()); a subprocess also runs the core by construction (it never loads
+// src/engine/). And the steppable protocol (trainingSteps) driven with awaits, both ways.
 import { test } from "node:test";
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import assert from "node:assert/strict";
-import { Matrix } from "../src/matrix";
-import { NeuralNetwork, NetworkOptions } from "../src/network";
-import { Random } from "../src/random";
-import { blobs, moons, xor } from "../src/data";
+import { Matrix, NeuralNetwork, NetworkOptions, Random, blobs, moons, xor, useFitEngine, useProduct } from "../src/index";
 import { binaryCrossEntropy, categoricalCrossEntropy, correctCount } from "../src/loss";
-import { matmulThreadStats, MATMUL_THRESHOLDS } from "../src/kernels/index";
-import { isResident, openArena } from "../src/kernels/wasm";
-import { TrainingBuffers, countCorrect, gatherColumns, smallStepSpec, trainEpochs, trainStep } from "../src/train";
+import { fitEngine, gatherColumns, MATMUL_THRESHOLDS, matmulThreadStats, product, TrainingBuffers, trainStep } from "../src/engine/index";
+import { isResident, openArena } from "../src/engine/wasm";
 
 const root = resolve(__dirname, "..");
 
@@ -70,17 +67,33 @@ function assertSameBits(got: ArrayLike<number>, want: ArrayLike<number>, what: s
   }
 }
 
-function assertFitEqualsReadable(arch: number[], opts: NetworkOptions, X: Matrix, Y: Matrix): NeuralNetwork {
-  const net = new NeuralNetwork(arch, opts).fit(X, Y);
-  const ref = readableFit(arch, opts, X, Y);
-  assert.equal(net.cost.length, opts.epochs);
-  assertSameBits(net.cost, ref.cost, "cost");
-  assertSameBits(net.accuracy, ref.accuracy, "accuracy");
-  for (let l = 1; l <= net.L; l++) {
-    assertSameBits(net.W[l].data, ref.W[l].data, `W${l}`);
-    assertSameBits(net.b[l].data, ref.b[l].data, `b${l}`);
+/** f() with the core alone: no fit engine, matmul's plain loops; the engine again afterwards. */
+function coreOnly<T>(f: () => T): T {
+  useFitEngine();
+  useProduct();
+  try {
+    return f();
+  } finally {
+    useFitEngine(fitEngine);
+    useProduct(product);
   }
-  return net;
+}
+
+/** fit with the engine and with the core alone both equal readableFit, bit for bit; returns the engine's net. */
+function assertFitEqualsReadable(arch: number[], opts: NetworkOptions, X: Matrix, Y: Matrix): NeuralNetwork {
+  const ref = readableFit(arch, opts, X, Y);
+  const fast = new NeuralNetwork(arch, opts).fit(X, Y);
+  const core = coreOnly(() => new NeuralNetwork(arch, opts).fit(X, Y));
+  for (const [net, how] of [[fast, "engine"], [core, "core"]] as const) {
+    assert.equal(net.cost.length, opts.epochs);
+    assertSameBits(net.cost, ref.cost, `${how}: cost`);
+    assertSameBits(net.accuracy, ref.accuracy, `${how}: accuracy`);
+    for (let l = 1; l <= net.L; l++) {
+      assertSameBits(net.W[l].data, ref.W[l].data, `${how}: W${l}`);
+      assertSameBits(net.b[l].data, ref.b[l].data, `${how}: b${l}`);
+    }
+  }
+  return fast;
 }
 
 const { X: Xx, Y: Yx } = xor();
@@ -172,7 +185,7 @@ test("onEpoch sees the current weights, and may replace them (fit reads net.W ev
   assertSameBits(seen, replay, "W1[0, 0] after each epoch");
 });
 
-test("gatherColumns and countCorrect equal selectCols/colSlice and correctCount", () => {
+test("gatherColumns equals selectCols/colSlice", () => {
   const r = new Random(13);
   const X = r.randomMatrix(4, 9);
   const out = Matrix.zeros(4, 3);
@@ -182,12 +195,6 @@ test("gatherColumns and countCorrect equal selectCols/colSlice and correctCount"
   // 19 rows: two blocks of eight rows (copied together) and three rows one by one
   const X19 = r.randomMatrix(19, 30);
   assert.deepEqual(gatherColumns(X19, Matrix.zeros(19, 7), 20, undefined).data, X19.colSlice(20, 27).data);
-  const A = r.randomMatrix(3, 50), Y = r.randomMatrix(3, 50);
-  A.data[7] = A.data[7 + 50]; // a tie: the first row wins in both
-  assert.equal(countCorrect(A, Y), correctCount(A, Y));
-  const a1 = r.randomMatrix(1, 50), y1 = r.randomMatrix(1, 50);
-  assert.equal(countCorrect(a1, y1), correctCount(a1, y1));
-  assert.ok(correctCount(A, Y) > 0 && correctCount(a1, y1) > 0); // the comparison is not vacuous
 });
 
 // ---- resident training buffers (fit's products large enough for the WebAssembly kernel) ----
@@ -281,63 +288,7 @@ test("a fit inside another fit's onEpoch (two networks training interleaved): bo
   for (const n of inner) for (let l = 1; l <= 2; l++) assertSameBits(n.W[l].data, wantInner.W[l].data, `inner W${l}`);
 });
 
-test("small networks: fit's WebAssembly step (and its epoch loop) gives the readable loop's bits", () => {
-  // which networks it covers: every product tiny, activations sigmoid / relu / identity
-  const spec = (arch: number[], opts: NetworkOptions, width: number) => smallStepSpec(new NeuralNetwork(arch, opts), width);
-  assert.deepEqual(spec([2, 4, 1], {}, 4), { acts: [-1, 0, 0], bias: false, crossEntropy: false });
-  assert.deepEqual(spec([2, 6, 1], { activation: "relu", bias: true, outputActivation: "identity" }, 8), { acts: [-1, 2, 3], bias: true, crossEntropy: false });
-  assert.equal(spec([2, 4, 1], { activation: "tanh" }, 4), undefined);
-  assert.equal(spec([2, 5, 3], { loss: "cross-entropy" }, 16), undefined); // softmax output
-  assert.equal(spec([2, 16, 1], {}, 16), undefined); // 16·2·16 = 512 multiply-adds: not tiny
-  assert.equal(spec([2, 4, 1], {}, 0), undefined);
-
-  // full batch, no per-epoch callback: whole chunks of epochs per call (the course's XOR, both rules,
-  // 1,300 epochs: three chunks), and relu hidden + identity output with biases
-  for (const backprop of ["lecture", "exact"] as const) {
-    assertFitEqualsReadable([2, 4, 1], { eta: 1, epochs: 1300, randomSeed: 1, backprop }, Xx, Yx);
-  }
-  const { X, Y } = moons(24, { noise: 0.1, seed: 21 });
-  assertFitEqualsReadable([2, 7, 3, 1], { eta: 0.05, epochs: 300, activation: "relu", outputActivation: "identity", bias: true, backprop: "exact", randomSeed: 22 }, X, Y);
-  // odd sizes everywhere (pairs with a last single entry): [3,5,1] on 7 columns
-  const r = new Random(23);
-  const X7 = r.randomMatrix(3, 7), Y7 = r.randomMatrix(1, 7);
-  assertFitEqualsReadable([3, 5, 1], { eta: 0.7, epochs: 200, bias: true, randomSeed: 24 }, X7, Y7);
-  // several output rows: the correct count takes each column's largest entry
-  const Y3 = r.randomMatrix(3, 7);
-  assertFitEqualsReadable([3, 4, 3], { eta: 0.3, epochs: 100, randomSeed: 25 }, X7, Y3);
-
-  // one step at a time through the plan, against trainStep's JavaScript on plain buffers
-  const net = new NeuralNetwork([2, 4, 1], { eta: 1, bias: true });
-  const twin = new NeuralNetwork([2, 4, 1], { eta: 1, bias: true });
-  const small = new TrainingBuffers(net.netArch, { bias: true, small: smallStepSpec(net, 4) });
-  const plain = new TrainingBuffers(twin.netArch);
-  const wb = small.forWidth(4);
-  assert.ok(wb.plan !== undefined && wb.log !== undefined && isResident(wb.log) && small.B !== undefined);
-  small.loadWeights(net);
-  wb.Xb.data.set(Xx.data);
-  wb.Yb.data.set(Yx.data);
-  for (let step = 0; step < 50; step++) {
-    const a = trainStep(net, small, wb.Xb, wb.Yb, 0.5);
-    const b = trainStep(twin, plain, Xx, Yx, 0.5);
-    assertSameBits(a.A[2].data, b.A[2].data, `A2, step ${step}`);
-    assertSameBits(a.E[1].data, b.E[1].data, `E1, step ${step}`);
-  }
-  small.storeWeights(net);
-  for (let l = 1; l <= 2; l++) {
-    assertSameBits(net.W[l].data, twin.W[l].data, `W${l}`);
-    assertSameBits(net.b[l].data, twin.b[l].data, `b${l}`);
-  }
-  // trainEpochs reports each epoch's Σ E² and correct count, and refuses buffers without a plan
-  const seen: Array<[number, number]> = [];
-  assert.equal(trainEpochs(net, small, wb, 3, 0.5, (s, c) => seen.push([s, c])), 3);
-  assert.equal(seen.length, 3);
-  assert.ok(seen.every(([s, c]) => s > 0 && Number.isInteger(c) && c >= 0 && c <= 4));
-  assert.throws(() => trainEpochs(twin, plain, plain.forWidth(4), 1, 0.5, () => {}), /no small-network plan/);
-  small.release();
-  plain.release();
-});
-
-test("small networks: onEpoch may change W and b between WebAssembly steps; a diverging fit names the same epoch either way", () => {
+test("small networks: onEpoch may change W and b between steps; a diverging fit names the same epoch with and without the engine", () => {
   const { X, Y } = moons(30, { noise: 0.1, seed: 26 });
   const base: NetworkOptions = { eta: 0.5, epochs: 6, bias: true, activation: "relu", randomSeed: 27 };
   const seen: number[] = [];
@@ -365,10 +316,11 @@ test("small networks: onEpoch may change W and b between WebAssembly steps; a di
   // a wrong bias shape from onEpoch fails with a named error
   const bad = new NeuralNetwork([2, 5, 1], { ...base, onEpoch: (_e, _c, n) => (n.b[1] = Matrix.zeros(2, 1)) });
   assert.throws(() => bad.fit(X, Y), { message: "fit: b1 is (2×1) but netArch [2,5,1] needs (5×1)" });
-  // divergence: identity output, a huge η; the kernel's epoch loop and the per-epoch path (an
-  // onEpoch forces it) stop at the same epoch with the same message, and leave the same W
+  // divergence: identity output, a huge η; the engine and the core stop at the same epoch with the
+  // same message, and leave the same W
   const wild: NetworkOptions = { eta: 1e6, epochs: 50, activation: "relu", outputActivation: "identity", randomSeed: 28 };
   const a = new NeuralNetwork([2, 5, 1], wild), b = new NeuralNetwork([2, 5, 1], { ...wild, onEpoch: () => {} });
+  const c = new NeuralNetwork([2, 5, 1], wild);
   const message = (n: NeuralNetwork) => {
     try {
       n.fit(X, Y);
@@ -380,31 +332,12 @@ test("small networks: onEpoch may change W and b between WebAssembly steps; a di
   const msg = message(a);
   assert.match(msg, /^fit: the cost became (Infinity|NaN) at epoch \d+ of 50/);
   assert.equal(message(b), msg);
+  assert.equal(coreOnly(() => message(c)), msg);
   assert.equal(a.cost.length, b.cost.length);
   assertSameBits(a.cost, b.cost, "costs before the divergence");
   assertSameBits(a.W[1].data, b.W[1].data, "W1 at the divergence");
-});
-
-test("an engine whose Math.exp differs from the kernel's exp gets no small-network step, and fit still gives the readable loop's bits", () => {
-  const script = `
-    // one unit in the last place off for large arguments, as a different libm could be
-    const exp = Math.exp;
-    Math.exp = (x) => (x > 20 ? exp(x) * (1 + 2 ** -52) : exp(x));
-    const { NeuralNetwork } = require("./src/network");
-    const { smallStepSpec } = require("./src/train");
-    const { xor } = require("./src/data");
-    const { X, Y } = xor();
-    const opts = { eta: 1, epochs: 300, randomSeed: 1 };
-    const net = new NeuralNetwork([2, 4, 1], opts);
-    const spec = smallStepSpec(net, 4);
-    net.fit(X, Y);
-    const ref = new NeuralNetwork([2, 4, 1], opts);
-    for (let e = 0; e < 300; e++) ref.update(ref.backward(ref.forward(X), Y));
-    const same = net.W.every((W, l) => W.data.every((v, k) => Object.is(v, ref.W[l].data[k])));
-    console.log(JSON.stringify({ spec: spec === undefined ? "none" : spec, same }));`;
-  const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: root, encoding: "utf8", timeout: 60_000 });
-  assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(JSON.parse(r.stdout.trim().split("\n").pop()!), { spec: "none", same: true });
+  assertSameBits(c.cost, a.cost, "core: costs before the divergence");
+  assertSameBits(c.W[1].data, a.W[1].data, "core: W1 at the divergence");
 });
 
 test("without WebAssembly, fit falls back to plain arrays and gives the same bits", () => {
@@ -412,10 +345,9 @@ test("without WebAssembly, fit falls back to plain arrays and gives the same bit
     // as on a runtime without WebAssembly SIMD: compiling the kernel's module throws
     // (tsx itself needs WebAssembly.compile, so the global stays)
     globalThis.WebAssembly = { ...WebAssembly, Module: function () { throw new Error("no SIMD here"); } };
-    const { NeuralNetwork } = require("./src/network");
+    const { NeuralNetwork } = require("./src/index");
     const { Random } = require("./src/random");
-    const { Matrix } = require("./src/matrix");
-    const { wasmAvailable } = require("./src/kernels/index");
+    const { wasmAvailable } = require("./src/engine/matmul");
     const r = new Random(38);
     const X = r.randomMatrix(60, 30), Y = r.randomMatrix(10, 30);
     const net = new NeuralNetwork([60, 20, 10], { eta: 0.2, epochs: 3, batchSize: 10, randomSeed: 39 }).fit(X, Y);
@@ -430,8 +362,133 @@ test("without WebAssembly, fit falls back to plain arrays and gives the same bit
   const X = rr.randomMatrix(60, 30), Y = rr.randomMatrix(10, 30);
   const want = new NeuralNetwork([60, 20, 10], { eta: 0.2, epochs: 3, batchSize: 10, randomSeed: 39 }).fit(X, Y);
   assertSameBits(got.W1, want.W[1].data.subarray(0, 50), "W1 without WebAssembly");
-  // and a small network (the WebAssembly step here, trainStep's JavaScript there)
+  // and a small network
   const xorNet = new NeuralNetwork([2, 4, 1], { eta: 1, epochs: 500, randomSeed: 1 }).fit(Xx, Yx);
   assertSameBits(got.xorCost, xorNet.cost, "XOR cost without WebAssembly");
   assertSameBits(got.xorW1, xorNet.W[1].data, "XOR W1 without WebAssembly");
+});
+
+// ---- the core by construction, and the steppable protocol ----
+
+// seeded MNIST-shaped data: 784 features, 10 one-hot (0.01/0.99) classes, m samples (mulberry32: not the weights' stream)
+const MNIST_LIKE = `
+  function mnistLike(Matrix, Random, m) {
+    const r = new Random(71, "mulberry32");
+    const X = new Matrix(784, m);
+    for (let k = 0; k < X.data.length; k++) X.data[k] = r.random();
+    const Y = Matrix.filled(10, m, 0.01);
+    for (let j = 0; j < m; j++) Y.data[Math.floor(r.random() * 10) * m + j] = 0.99;
+    return { X, Y };
+  }`;
+const RUNS = `
+  // the bits of each array, as a sha256 (the MNIST weights' hex would be megabytes)
+  const hex = (a) => require("crypto").createHash("sha256").update(Buffer.from(new Float64Array(a).buffer)).digest("hex");
+  const runs = [];
+  const record = (net) => runs.push({ cost: hex(net.cost), accuracy: hex(net.accuracy), W: net.W.slice(1).map((W) => hex(W.data)) });
+  const { X, Y } = xor();
+  record(new NeuralNetwork([2, 3, 1], { eta: 1, epochs: 1000, randomSeed: 1 }).fit(X, Y));
+  record(new NeuralNetwork([2, 4, 1], { eta: 1, epochs: 10000, randomSeed: 1 }).fit(X, Y));
+  record(new NeuralNetwork([2, 4, 1], { eta: 1, epochs: 10000, randomSeed: 1, backprop: "exact" }).fit(X, Y));
+  const d = mnistLike(Matrix, Random, 1000);
+  record(new NeuralNetwork([784, 100, 10], { eta: 0.1, epochs: 2, batchSize: 100, shuffle: true, randomSeed: 1 }).fit(d.X, d.Y));`;
+
+function runScript(script: string): { runs: unknown; engineLoaded: boolean; yhat: number[] } {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: root, encoding: "utf8", timeout: 300_000 });
+  assert.equal(r.status, 0, `${r.error ?? ""} ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!);
+}
+
+test("the course's XOR runs and an MNIST-sized mini-batch fit: the core alone (src/engine/ never loaded) and the engine give the same bits", () => {
+  const tail = `
+    const engineLoaded = Object.keys(require.cache).some((f) => f.includes("/src/engine/"));
+    const n = new NeuralNetwork([2, 3, 1], { eta: 1, epochs: 1000, randomSeed: 1 }).fit(X, Y);
+    console.log(JSON.stringify({ runs, engineLoaded, yhat: Array.from(n.predict(X).data) }));`;
+  const core = runScript(`
+    const { NeuralNetwork } = require("./src/network");
+    const { Matrix } = require("./src/matrix");
+    const { Random } = require("./src/random");
+    const { xor } = require("./src/data");
+    ${MNIST_LIKE}${RUNS}${tail}`);
+  const engine = runScript(`
+    const { NeuralNetwork, Matrix, Random, xor } = require("./src/index");
+    ${MNIST_LIKE}${RUNS}${tail}`);
+  assert.equal(core.engineLoaded, false, "the core's fit ran without src/engine/");
+  assert.equal(engine.engineLoaded, true);
+  assert.deepEqual(engine.runs, core.runs);
+  // and they are the course's numbers: XOR [2,3,1], η = 1, 1000 epochs → 0.048 0.955 0.499 0.501
+  assert.deepEqual(core.yhat.map((v) => Number(v.toFixed(3))), [0.048, 0.955, 0.499, 0.501]);
+});
+
+// runs net's trainingSteps with an await (a macrotask: the event loop runs, so the engine's kernel
+// memory can be reclaimed) after every event; returns the events
+async function awaitedFit(net: NeuralNetwork, X: Matrix, Y: Matrix, stopAfter = Infinity): Promise<string[]> {
+  const events: string[] = [];
+  for (const ev of net.trainingSteps(X, Y)) {
+    events.push(ev.kind === "step" ? `s${ev.epoch}.${ev.step}` : `e${ev.epoch}`);
+    await new Promise((r) => setImmediate(r));
+    if (events.length >= stopAfter) break;
+  }
+  return events;
+}
+
+test("trainingSteps: fit's loop one event at a time; awaited between events it gives fit's bits, with and without the engine", async () => {
+  const { X, Y } = wideData(51, 60, 25);
+  const opts: NetworkOptions = { eta: 0.3, epochs: 3, batchSize: 10, shuffle: true, bias: true, randomSeed: 52, validation: { X, Y } };
+  const want = new NeuralNetwork([60, 20, 10], opts).fit(X, Y);
+  const before = nextArenaOffset();
+  for (const how of ["engine", "core"] as const) {
+    if (how === "core") {
+      useFitEngine();
+      useProduct();
+    }
+    try {
+      const net = new NeuralNetwork([60, 20, 10], opts);
+      const events = await awaitedFit(net, X, Y);
+      assert.deepEqual(events, ["s1.1", "s1.2", "s1.3", "e1", "s2.1", "s2.2", "s2.3", "e2", "s3.1", "s3.2", "s3.3", "e3"]);
+      assertSameBits(net.cost, want.cost, `${how}: cost`);
+      assertSameBits(net.valAccuracy, want.valAccuracy, `${how}: validation accuracy`);
+      for (let l = 1; l <= 2; l++) assertSameBits(net.W[l].data, want.W[l].data, `${how}: W${l}`);
+      for (let l = 1; l <= 2; l++) assertSameBits(net.b[l].data, want.b[l].data, `${how}: b${l}`);
+    } finally {
+      useFitEngine(fitEngine);
+      useProduct(product);
+    }
+  }
+  assert.equal(nextArenaOffset(), before, "no kernel memory left reserved");
+  // full batch on resident buffers, XOR (plain buffers), cross-entropy with softmax: awaited = fit
+  const { X: Xb, Y: Yb } = blobs(40, { centers: 3, seed: 53 });
+  for (const [arch, o, Xd, Yd] of [
+    [[60, 20, 10], { eta: 0.01, epochs: 4, randomSeed: 54 }, X, Y],
+    [[2, 4, 1], { eta: 1, epochs: 30, randomSeed: 1 }, Xx, Yx],
+    [[2, 5, 3], { eta: 0.1, epochs: 5, loss: "cross-entropy", batchSize: 16, shuffle: true, randomSeed: 55 }, Xb, Yb],
+  ] as const) {
+    const a = new NeuralNetwork([...arch], o).fit(Xd, Yd);
+    const b = new NeuralNetwork([...arch], o);
+    await awaitedFit(b, Xd, Yd);
+    assertSameBits(b.cost, a.cost, `[${arch}] awaited cost`);
+    assertSameBits(b.W[1].data, a.W[1].data, `[${arch}] awaited W1`);
+  }
+});
+
+test("trainingSteps stopped early (the driver breaks): net.W is that of the last completed step, with and without the engine", async () => {
+  const { X, Y } = wideData(56, 60, 30);
+  const opts: NetworkOptions = { eta: 0.2, epochs: 5, batchSize: 10, randomSeed: 57 };
+  // 5 events: epoch 1's three steps, its epoch event, then epoch 2's first step
+  const fast = new NeuralNetwork([60, 20, 10], opts);
+  await awaitedFit(fast, X, Y, 5);
+  const core = coreOnly(() => new NeuralNetwork([60, 20, 10], opts));
+  useFitEngine();
+  useProduct();
+  try {
+    await awaitedFit(core, X, Y, 5);
+  } finally {
+    useFitEngine(fitEngine);
+    useProduct(product);
+  }
+  const ref = new NeuralNetwork([60, 20, 10], opts);
+  for (const start of [0, 10, 20, 0]) ref.update(ref.backward(ref.forward(X.colSlice(start, start + 10)), Y.colSlice(start, start + 10)), 0.02);
+  assert.equal(fast.cost.length, 1);
+  for (const [net, how] of [[fast, "engine"], [core, "core"]] as const) {
+    for (let l = 1; l <= 2; l++) assertSameBits(net.W[l].data, ref.W[l].data, `${how}: W${l} after 4 steps`);
+  }
 });

@@ -16,25 +16,19 @@
 import { Worker } from "worker_threads";
 import * as os from "os";
 import { MATMUL_WASM_BASE64 } from "./matmul-wasm";
-import { checkMatmulArgs, MatmulOptions } from "./reference";
+import { CTRL, DATA, MAX_PAGES, MR, NR, WASM_PAGE } from "./layout";
 
-/** Panel sizes of the kernel: a tile of C is MR rows × NR columns. */
-export const MR = 4;
-export const NR = 4;
+export { MR, NR } from "./layout";
+// (one const each: tslab's TypeScript 5.0 fails to emit declarations for a destructuring at module level)
+const SEQ = CTRL.SEQ, ACTIVE = CTRL.ACTIVE, NEXT = CTRL.NEXT, QUIT = CTRL.QUIT, ERRORS = CTRL.ERRORS, HELPED = CTRL.HELPED, ARG = CTRL.ARG;
 
-// The control block: Int32 slots at the start of the shared memory.
-const SEQ = 0; // job number: odd = open for helpers, even = closed
-const ACTIVE = 1; // helpers currently inside a job
-const NEXT = 2; // next chunk to take
-const QUIT = 3; // set to 1 to stop the helpers
-const ERRORS = 4; // chunks that threw in a helper
-const HELPED = 5; // chunks computed by helpers so far (a statistic for tests and benchmarks)
-const ARG = 8; // arguments of the open job: ap, bp, c, k, np, nChunks, chunk, byRows, nIb, nJb,
-// then where the chunks' own panels are packed from: src, count, rs, cs (see runParallel)
-const DATA = 1024; // first byte used for matrices (arenas first, then each call's scratch)
-
-const WASM_PAGE = 65536;
-const MAX_PAGES = 32768; // as declared in matmul.wat: 2 GiB
+/** Which operands are used transposed: op(a) = aᵀ when transA, op(b) = bᵀ when transB. */
+export interface MatmulOptions {
+  /** a is stored k×m and used as its transpose (m×k). */
+  transA?: boolean;
+  /** b is stored n×k and used as its transpose (k×n). */
+  transB?: boolean;
+}
 
 // The few WebAssembly JS API pieces used here, typed locally: the project's lib (es2022, no DOM)
 // has no WebAssembly declarations, and declaring the global could clash where one exists.
@@ -54,10 +48,6 @@ interface Exports {
   gemm(ap: number, bp: number, c: number, k: number, np: number, ib0: number, ib1: number, jb0: number, jb1: number): void;
   pack(src: number, dst: number, count: number, k: number, w: number, rs: number, cs: number): void;
   axpy(y: number, x: number, n: number, alpha: number): void;
-  exp(x: number): number;
-  activate(z: number, a: number, n: number, act: number): void;
-  trainStep(plan: number, eta: number, exact: number): number;
-  trainEpochs(plan: number, eta: number, exact: number, epochs: number, log: number): number;
 }
 
 interface State {
@@ -103,7 +93,7 @@ function createState(): State | null {
       memory,
       exports: instance.exports as unknown as Exports,
       f64: new Float64Array(memory.buffer),
-      ctrl: new Int32Array(memory.buffer, 0, ARG + 16),
+      ctrl: new Int32Array(memory.buffer, 0, CTRL.SIZE),
       workers: [],
       maxThreads: Math.min(availableCpus(), 4),
       workerError: null,
@@ -173,7 +163,7 @@ const WORKER_SOURCE = `
 const { workerData } = require("worker_threads");
 const { module, memory } = workerData;
 const { gemm, pack } = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const ctrl = new Int32Array(memory.buffer, 0, ${ARG + 16});
+const ctrl = new Int32Array(memory.buffer, 0, ${CTRL.SIZE});
 let seen = Atomics.load(ctrl, ${SEQ});
 while (Atomics.load(ctrl, ${QUIT}) === 0) {
   Atomics.wait(ctrl, ${SEQ}, seen);
@@ -256,13 +246,26 @@ export interface ResidentArena {
   alloc(n: number): Float64Array;
   /** Gives the memory back: the arrays from alloc must not be used after this. Closing twice is harmless. */
   close(): void;
+  /** True once closed: by close(), or reclaimed when the event loop ran while it was open (see openArena). */
+  readonly closed: boolean;
 }
 
 class Arena implements ResidentArena {
   private end: number;
-  private closed = false;
-  constructor(private readonly s: State) {
+  closed = false;
+  constructor(private readonly s: State, private readonly onReclaim: (() => void) | undefined) {
     this.end = s.top;
+  }
+
+  // closes it for reclaimAfterStop, after letting its owner save what it needs (onReclaim)
+  reclaim(): void {
+    if (this.closed) return;
+    try {
+      this.onReclaim?.();
+    } catch {
+      // (its owner finds the arena closed either way; nothing may escape a setImmediate callback)
+    }
+    this.close();
   }
 
   alloc(n: number): Float64Array {
@@ -288,12 +291,18 @@ class Arena implements ResidentArena {
   }
 }
 
-/** Opens an arena (see ResidentArena), or returns null when the WebAssembly kernel is unavailable. */
-export function openArena(): ResidentArena | null {
+/**
+ * Opens an arena (see ResidentArena), or returns null when the WebAssembly kernel is unavailable.
+ * An arena still open when the event loop next runs a callback is reclaimed (see scheduleCleanup):
+ * onReclaim is called first, so that an owner suspended across an await (the engine's fit, paused
+ * at a TrainingEvent by an awaiting driver) can copy out what it keeps there; it then finds the
+ * arena `closed` and opens a new one.
+ */
+export function openArena(onReclaim?: () => void): ResidentArena | null {
   const s = state();
   if (!s) return null;
   scheduleCleanup(s);
-  const arena = new Arena(s);
+  const arena = new Arena(s, onReclaim);
   s.arenas.push(arena);
   return arena;
 }
@@ -302,9 +311,11 @@ export function openArena(): ResidentArena | null {
 // on the spot: no finally block runs. A fit stopped that way leaves its arena open (its memory is
 // never reused) and, if it was inside a product shared with the worker threads, that job open: the
 // next job would then flip the open/closed parity of SEQ and the workers would never help again.
-// Arenas and jobs are only ever open during a synchronous call (fit, matmulF64), so whatever is
-// still open when the event loop next runs a callback was left by a stopped computation: this
-// check, scheduled with setImmediate when an arena or a job opens, closes it.
+// Jobs are only ever open during a synchronous call (matmulF64), and arenas during a synchronous
+// call or a fit suspended at one of its events, so whatever is still open when the event loop next
+// runs a callback was left by a stopped computation or belongs to a suspended fit: this check,
+// scheduled with setImmediate when an arena or a job opens, closes it (a suspended fit's arena via
+// its onReclaim, see openArena).
 function scheduleCleanup(s: State): void {
   if (s.cleanupScheduled || typeof setImmediate !== "function") return;
   s.cleanupScheduled = true;
@@ -328,7 +339,7 @@ function reclaimAfterStop(s: State): void {
     }
   }
   if (s.arenas.length > 0) {
-    for (const a of s.arenas.slice()) a.close();
+    for (const a of s.arenas.slice()) a.reclaim();
     s.arenas = [];
     s.top = DATA;
   }
@@ -358,7 +369,7 @@ const round16 = (bytes: number) => (bytes + 15) & ~15;
 /**
  * out (m×n) = op(a) · op(b) with the WebAssembly SIMD kernel. Returns false (and leaves out
  * untouched) when the kernel is unavailable or the operands do not fit its 2 GiB memory; the caller
- * then uses the reference kernel. Sizes must be >= 1 and already checked.
+ * then uses the plain loops. Sizes must be >= 1 and already checked (matmulF64 does).
  * Resident operands (isResident) are read in place and a resident out is written in place.
  */
 export function matmulWasm(
@@ -372,7 +383,6 @@ export function matmulWasm(
 ): boolean {
   const s = state();
   if (!s) return false;
-  checkMatmulArgs("matmulF64", out, a, b, m, k, n, opts);
   const transA = opts.transA === true;
   const transB = opts.transB === true;
   const threads = Math.max(1, Math.min(opts.threads ?? s.maxThreads, s.maxThreads));
@@ -544,59 +554,5 @@ export function addScaledBlockResident(
   const axpy = s.exports.axpy, yo = y.byteOffset, xo = x.byteOffset;
   if (j0 === 0 && j1 === n) axpy(yo + i0 * n * 8, xo + i0 * n * 8, (i1 - i0) * n, alpha); // whole rows: one run
   else for (let i = i0; i < i1; i++) axpy(yo + (i * n + j0) * 8, xo + (i * n + j0) * 8, j1 - j0, alpha);
-  return true;
-}
-
-/** The kernel's training of small networks (see residentSmallTraining). */
-export interface SmallTraining {
-  /** One step: `step(plan.byteOffset, eta, exact ? 1 : 0)`, returning Σ E[L]² of the step. */
-  step(plan: number, eta: number, exact: number): number;
-  /**
-   * `epochs(plan.byteOffset, eta, exact ? 1 : 0, count, log.byteOffset)`: count full-batch steps,
-   * each writing its Σ E[L]² and correct count to log; stops after a non-finite sum; returns the steps run.
-   */
-  epochs(plan: number, eta: number, exact: number, count: number, log: number): number;
-  /** `activate(z.byteOffset, a.byteOffset, n, 0)`: a = σ(z) on n resident entries, two at a time (also 2 ReLU, 3 identity). */
-  activate(z: number, a: number, n: number, act: number): void;
-}
-
-/**
- * matmul.wat's training of small networks — one forward → backward → update (trainStep), or many
- * full-batch epochs (trainEpochs) — on resident buffers described by a plan, an Int32Array in the
- * kernel's memory that train.ts writes; or null when the kernel is unavailable.
- */
-export function residentSmallTraining(): SmallTraining | null {
-  const s = state();
-  if (!s || !expMatchesMathExp(s)) return null;
-  return { step: s.exports.trainStep, epochs: s.exports.trainEpochs, activate: s.exports.activate };
-}
-
-// The kernel's exp is a port of the exp V8's Math.exp uses (Node 20, 22 and 24 give the same bits,
-// tested). Should a JavaScript engine compute Math.exp differently, the kernel's sigmoid would
-// no longer give sigmoidScalar's bits: then the small-network training is not offered and fit
-// keeps to its JavaScript step. Checked once, on a spread of arguments (~300 calls).
-function expMatchesMathExp(s: State): boolean {
-  const f = s.exports.exp;
-  for (let i = 0; i <= 300; i++) {
-    const x = -45 + i * 0.3013;
-    if (!Object.is(f(x), Math.exp(x)) || !Object.is(f(x / 64), Math.exp(x / 64))) return false;
-  }
-  return true;
-}
-
-/** e^x computed by the kernel (the same bits as Math.exp in Node 20: see matmul.wat); NaN without it. For tests. */
-export function wasmExp(x: number): number {
-  const s = state();
-  return s ? s.exports.exp(x) : NaN;
-}
-
-/**
- * a = g(z) by the kernel's small-network step (g: "sigmoid", "relu" or "identity"), on resident
- * arrays of one length; false (nothing done) when they are not resident. For tests.
- */
-export function wasmActivate(g: "sigmoid" | "relu" | "identity", z: Float64Array, a: Float64Array): boolean {
-  const s = state();
-  if (!s || z.length !== a.length || !s.buffers.has(z.buffer) || !s.buffers.has(a.buffer)) return false;
-  s.exports.activate(z.byteOffset, a.byteOffset, z.length, g === "sigmoid" ? 0 : g === "relu" ? 2 : 3);
   return true;
 }

@@ -1,13 +1,17 @@
-// The fast matmul kernel (WebAssembly SIMD, worker threads) against the readable reference kernel,
-// and the reference kernel against the definition written independently (dot products of rows
-// and columns of explicitly transposed copies). No timing here: speed is `npm run bench`.
+// The engine's matmul (WebAssembly SIMD, worker threads) against the core's plain loops (plainProduct,
+// on explicitly transposed copies), and those against the definition written independently (dot
+// products of rows and columns), and the numbers the TypeScript and the .wat share (layout.ts).
+// No timing here: speed is `npm run bench`.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
-import { matmulF64, matmulReference, tinyProduct, wasmAvailable, MATMUL_THRESHOLDS } from "../src/kernels/index";
-import { addScaledBlockResident, addScaledResident, isResident, matmulWasm, matmulThreadStats, MR, NR, openArena, wasmActivate, wasmExp } from "../src/kernels/wasm";
-import { sigmoidScalar } from "../src/activations";
+import { readFileSync } from "node:fs";
+import { matmulF64, tinyProduct, wasmAvailable, MATMUL_THRESHOLDS } from "../src/engine/matmul";
+import { addScaledBlockResident, addScaledResident, isResident, matmulWasm, matmulThreadStats, MR, NR, openArena, MatmulOptions } from "../src/engine/wasm";
+import { MATMUL_WASM_BASE64 } from "../src/engine/matmul-wasm";
+import { MAX_PAGES } from "../src/engine/layout";
+import { plainProduct } from "../src/matrix";
 import { Random } from "../src/random";
 
 const root = resolve(__dirname, "..");
@@ -38,6 +42,13 @@ function byDefinition(a: Float64Array, b: Float64Array, m: number, k: number, n:
   return out;
 }
 
+// the core's product (src/matrix.ts plainProduct) with op(a), op(b) made as transposed copies:
+// the bits every engine product must give
+function matmulReference(out: Float64Array, a: Float64Array, b: Float64Array, m: number, k: number, n: number, opts: MatmulOptions = {}): Float64Array {
+  plainProduct(out, opts.transA ? transpose(a, k, m) : a, opts.transB ? transpose(b, n, k) : b, m, k, n);
+  return out;
+}
+
 /** max |x − y| / max(1, |y|) over the entries */
 function maxRelDiff(x: Float64Array, y: Float64Array): number {
   assert.equal(x.length, y.length);
@@ -60,11 +71,22 @@ test("the WebAssembly kernel is committed as it builds from matmul.wat (tools/bu
   assert.equal(r.status, 0, r.stderr + r.stdout);
 });
 
-test("WebAssembly SIMD is available on this Node (otherwise matmulF64 silently uses the reference)", () => {
+test("WebAssembly SIMD is available on this Node (otherwise matmulF64 silently uses plain loops)", () => {
   assert.equal(wasmAvailable(), true);
 });
 
-test("matmulReference agrees with the definition on random shapes, all transposes", () => {
+test("layout.ts and matmul.wat agree: the tile MR × NR (the module's exported globals) and the memory's maximum pages", () => {
+  const WA = (globalThis as unknown as { WebAssembly: any }).WebAssembly;
+  const memory = new WA.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+  const { exports } = new WA.Instance(new WA.Module(Buffer.from(MATMUL_WASM_BASE64, "base64")), { env: { memory } });
+  assert.deepEqual([exports.MR.value, exports.NR.value], [MR, NR]);
+  const wat = readFileSync(resolve(root, "src/engine/matmul.wat"), "utf8");
+  const declared = /\(import "env" "memory" \(memory 1 (\d+) shared\)\)/.exec(wat);
+  assert.ok(declared, "matmul.wat imports a shared memory");
+  assert.equal(Number(declared[1]), MAX_PAGES);
+});
+
+test("the core's plainProduct (through transposed copies) agrees with the definition on random shapes, all transposes", () => {
   const r = rng(1);
   for (const [m, k, n] of SHAPES.filter(([m, k, n]) => m * k * n <= 200_000)) {
     for (const [transA, transB] of TRANS) {
@@ -77,7 +99,7 @@ test("matmulReference agrees with the definition on random shapes, all transpose
   }
 });
 
-test("matmulReference: the identity leaves a matrix unchanged, on either side", () => {
+test("plainProduct: the identity leaves a matrix unchanged, on either side", () => {
   const r = rng(2);
   const x = randomArray(3 * 4, r);
   const eye = (n: number) => Float64Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0));
@@ -180,7 +202,7 @@ test("matmulF64: NaN and Infinity propagate exactly as in the reference (padding
   }
 });
 
-test("matmulF64 and matmulReference: wrong sizes name the operation, the sizes and the array", () => {
+test("matmulF64: wrong sizes name the operation, the sizes and the array", () => {
   const z = (n: number) => new Float64Array(n);
   assert.throws(() => matmulF64(z(4), z(6), z(5), 2, 3, 2), {
     message: "matmulF64: b has 5 entries but (3×2) needs 6",
@@ -188,15 +210,15 @@ test("matmulF64 and matmulReference: wrong sizes name the operation, the sizes a
   assert.throws(() => matmulF64(z(4), z(5), z(6), 2, 3, 2, { transA: true }), {
     message: "matmulF64: a has 5 entries but (3×2, used transposed) needs 6",
   });
-  assert.throws(() => matmulReference(z(5), z(6), z(6), 2, 3, 2), {
-    message: "matmulReference: out has 5 entries but (2×2) needs 4",
+  assert.throws(() => matmulF64(z(5), z(6), z(6), 2, 3, 2), {
+    message: "matmulF64: out has 5 entries but (2×2) needs 4",
   });
   assert.throws(() => matmulF64(z(4), z(6), z(6), 2, 3.5, 2), { message: /matmulF64: k = 3.5 is not a size/ });
 });
 
 test("worker threads never keep a process alive: a script using 2 threads exits by itself", () => {
   const script = `
-    const { matmulF64 } = require("./src/kernels/index");
+    const { matmulF64 } = require("./src/engine/matmul");
     const m = 100, k = 784, n = 100;
     const out = new Float64Array(m * n);
     matmulF64(out, new Float64Array(m * k).fill(1), new Float64Array(k * n).fill(2), m, k, n, { threads: 2 });
@@ -410,72 +432,13 @@ test("epilogue: called on blocks that cover out exactly once, each already final
   }
 });
 
-// Doubles from raw bits, and the values next to x (one unit in the last place away).
-const f64Bits = new Float64Array(1), u32Bits = new Uint32Array(f64Bits.buffer);
-function fromWords(hi: number, lo: number): number {
-  u32Bits[1] = hi >>> 0;
-  u32Bits[0] = lo >>> 0;
-  return f64Bits[0];
-}
-function neighbours(x: number): number[] {
-  f64Bits[0] = x;
-  const hi = u32Bits[1], lo = u32Bits[0];
-  return [fromWords(lo === 0 ? hi - 1 : hi, lo - 1), x, fromWords(lo === 0xffffffff ? hi + 1 : hi, lo + 1)];
-}
-// the thresholds where exp changes branch (high words of |x|, fdlibm's e_exp.c), and their neighbours
-const EXP_EDGES = [
-  0, 1, -1, 0.5, -0.5, 2, -2, 10, -10, 36, -36, 708, -708, 709.7, -709.7, 745, -745, 746, -746, 1e-300, -1e-300, 5e-324, -5e-324,
-  Number.MAX_VALUE, -Number.MAX_VALUE, Math.LN2 / 2, -Math.LN2 / 2, 1.5 * Math.LN2, -1.5 * Math.LN2,
-  fromWords(0x40862e42, 0), fromWords(0xc0862e42, 0), 709.782712893384, -745.1332191019411,
-  fromWords(0x3fd62e42, 0xffffffff), fromWords(0x3fd62e43, 0), fromWords(0xbfd62e43, 0),
-  fromWords(0x3ff0a2b2, 0), fromWords(0xbff0a2b2, 0), fromWords(0x3e300000, 0), fromWords(0xbe300000, 0),
-].flatMap(neighbours);
-const SPECIALS = [-0, NaN, Infinity, -Infinity];
-
-test("the kernel's exp gives Math.exp's bits: branch edges, specials, 200,000 random arguments and 200,000 random bit patterns", () => {
-  const r = rng(61);
-  const xs = [...EXP_EDGES, ...SPECIALS];
-  for (let i = 0; i < 100_000; i++) xs.push((r() - 0.5) * 80, (r() - 0.5) * 1500);
-  for (let i = 0; i < 200_000; i++) xs.push(fromWords(r() * 2 ** 32, r() * 2 ** 32));
-  let differ = 0;
-  for (const x of xs) {
-    if (!Object.is(wasmExp(x), Math.exp(x)) && differ++ < 5) assert.fail(`exp(${x}): kernel ${wasmExp(x)}, Math.exp ${Math.exp(x)}`);
-  }
-  assert.equal(differ, 0);
-});
-
-test("the kernel's activations (two at a time) give sigmoidScalar's and trainStep's bits, special lanes and odd lengths included", () => {
-  const r = rng(62);
-  const xs = [...EXP_EDGES, ...SPECIALS];
-  for (let i = 0; i < 60_000; i++) xs.push((r() - 0.5) * 60);
-  for (let i = 0; i < 20_000; i++) xs.push(fromWords(r() * 2 ** 32, r() * 2 ** 32));
-  for (const n of [xs.length, xs.length - 1, 1, 3]) {
-    const arena = openArena()!;
-    const z = arena.alloc(n), a = arena.alloc(n);
-    assert.ok(isResident(z) && isResident(a));
-    // a special value beside each ordinary one too: pairs of every kind
-    for (let k = 0; k < n; k++) z[k] = xs[(k * 7919) % xs.length];
-    for (const g of ["sigmoid", "relu", "identity"] as const) {
-      a.fill(42);
-      assert.equal(wasmActivate(g, z, a), true);
-      for (let k = 0; k < n; k++) {
-        const want = g === "sigmoid" ? sigmoidScalar(z[k]) : g === "relu" ? (z[k] > 0 ? z[k] : 0) : z[k];
-        if (!Object.is(a[k], want)) assert.fail(`${g}(${z[k]}) at ${k} of ${n}: kernel ${a[k]}, JavaScript ${want}`);
-      }
-    }
-    arena.close();
-  }
-  assert.equal(wasmActivate("sigmoid", new Float64Array(2), new Float64Array(2)), false);
-});
-
-
 test("a fit stopped mid-way (a notebook interrupt, vm's timeout: no finally runs) leaves no arena open, and the worker threads still help afterwards", () => {
   const script = `
     const vm = require("vm");
-    const { NeuralNetwork } = require("./src/network");
+    const { NeuralNetwork } = require("./src/index");
     const { Random } = require("./src/random");
-    const { matmulThreadStats, setMatmulThreads } = require("./src/kernels/index");
-    const { openArena } = require("./src/kernels/wasm");
+    const { matmulThreadStats, setMatmulThreads } = require("./src/engine/matmul");
+    const { openArena } = require("./src/engine/wasm");
     setMatmulThreads(2);
     const r = new Random(5);
     const X = r.randomMatrix(784, 2000), Y = r.randomMatrix(10, 2000);

@@ -1,35 +1,29 @@
-// The training step behind NeuralNetwork.fit, without allocation.
-//
-// It does what network.ts's readable forward → backward → update do, operation for operation and
-// in the same order, so fit ends with the same bits as a loop of those three calls
-// (test/train.test.ts checks this with ===). The differences are only where values live:
+// The engine's fit: NeuralNetwork.trainingSteps's loop (src/network.ts) with the same operations in
+// the same order, so the same bits (test/engine.test.ts compares them with ===), without allocating.
+// The differences are only where values live:
 //   - every Z[l], A[l], E[l], dZ[l] (n_l × batch width) and dW[l], db[l] is allocated once per fit
 //     (once per batch width: a last, smaller mini-batch gets its own set) and overwritten each step;
 //   - elementwise steps write into those buffers instead of returning new matrices;
 //   - the transposes of the backward pass (W[l+1]ᵀ·E[l+1], dZ[l]·A[l−1]ᵀ) are read in place by
 //     matmulF64 instead of being copied; the product's sums are the same, term for term;
-//   - "resident" buffers (what fit uses when its products are large enough for the WebAssembly
-//     kernel) live in the kernel's own memory, together with a working copy of every W[l]: the
-//     kernel then packs its operands from where they are and writes Z[l], E[l], dW[l] in place
-//     instead of copying every operand in and every result out, and W[l] += η·dW[l] runs there
-//     too. fit copies the working W[l] back into net.W whenever user code can look at them
-//     (before validation and onEpoch, and when it ends) and reads net.W again after onEpoch;
+//   - "resident" buffers (when the products are large enough for the WebAssembly kernel) live in
+//     the kernel's own memory, together with a working copy of every W[l]: the kernel then packs its
+//     operands from where they are and writes Z[l], E[l], dW[l] in place, and W[l] += η·dW[l] runs
+//     there too. The working W[l] are copied back into net.W whenever user code can look at them
+//     (at every "epoch" event, before validation and onEpoch, and when the fit ends or stops) and
+//     read from net.W again after each "epoch" event;
 //   - after a product for matmulF64, the elementwise follow-up (bias and activation after
 //     Z[l] = W[l]·A[l−1], the update of W[1] after dW[1]) runs in the product's epilogue: block by
 //     block as blocks of the result are final, so this thread does it for its own blocks while the
 //     worker threads still compute theirs. Elementwise work in another order: the same numbers;
-//   - a small network (every product tiny, sigmoid/ReLU/identity: the course's XOR net) has its
-//     whole step done by one call of the WebAssembly kernel (matmul.wat's trainStep) on resident
-//     buffers described by a "plan", and a full-batch fit with nothing to call between epochs runs
-//     its epochs there too (trainEpochs), 512 per call. The kernel does this file's operations in
-//     this file's order, with an exp that gives Math.exp's bits (test/kernels.test.ts), so again
-//     the same numbers: the XOR fit takes ~3.3 ms instead of ~6 ms.
-// Students read forward/backward/update in network.ts; this file is the engine room.
-import type { NeuralNetwork } from "./network";
-import { Activation, identity, relu, sigmoid, sigmoidScalar, softmax, tanh } from "./activations";
-import { MATMUL_THRESHOLDS, matmulF64, tinyProduct, TinyProduct } from "./kernels/index";
-import { addScaledBlockResident, addScaledResident, isResident, openArena, ResidentArena, residentSmallTraining } from "./kernels/wasm";
-import { Matrix } from "./matrix";
+//   - tiny products (the course's XOR net) run as straight-line code (tinyProduct).
+// The bookkeeping (sample order, cost, accuracy, validation, onEpoch, events) is the core's own:
+// net.epochOrder, net.tallyStep, net.endEpoch.
+import { Activation, identity, relu, sigmoid, sigmoidScalar, softmax, softmaxColumns, tanh } from "../activations";
+import { Matrix } from "../matrix";
+import type { EpochTally, FitEngine, NeuralNetwork, TrainingEvent } from "../network";
+import { MATMUL_THRESHOLDS, matmulF64, tinyProduct, TinyProduct } from "./matmul";
+import { addScaledBlockResident, addScaledResident, openArena, ResidentArena } from "./wasm";
 
 // Module-level bindings of the functions called in the inner loops: some module transforms
 // (tsx/esbuild) turn every use of an imported name into a getter call.
@@ -37,7 +31,6 @@ const sigmoidOf = sigmoidScalar;
 const fastProduct = matmulF64;
 const addScaledFast = addScaledResident;
 const addScaledBlockFast = addScaledBlockResident;
-const smallTraining = residentSmallTraining();
 const NO_TRANS = {};
 const TRANS_A = { transA: true };
 const TRANS_B = { transB: true };
@@ -85,46 +78,6 @@ interface WidthBuffers {
   forward: Array<TinyProduct | undefined>;
   error: Array<TinyProduct | undefined>;
   grad: Array<TinyProduct | undefined>;
-  /**
-   * For a small network (see smallStepSpec), the plan of the WebAssembly step over these buffers
-   * (matmul.wat's trainStep), which then does the whole step when A0 is Xb and Y is Yb; else undefined.
-   */
-  plan: Int32Array | undefined;
-  /** With a plan: room for EPOCH_CHUNK epochs' (Σ E², correct count) pairs written by trainEpochs. */
-  log: Float64Array | undefined;
-}
-
-/** Epochs per call of the kernel's trainEpochs (its log is 2 × this many float64s). */
-const EPOCH_CHUNK = 512;
-
-/**
- * What the WebAssembly step needs to know of a network beyond its sizes: each layer's activation
- * code (index l = 1..L), whether it has biases, whether its loss is cross-entropy.
- */
-export interface SmallStepSpec {
-  acts: number[];
-  bias: boolean;
-  crossEntropy: boolean;
-}
-
-/**
- * The spec of the WebAssembly step (matmul.wat's trainStep) for this network and batch width, or
- * undefined where it does not apply: it covers networks whose products are all tiny (the ones
- * trainStep would do with tinyProduct's straight-line code, e.g. the course's XOR net: there the
- * dozens of 2- to 16-trip loops of a JavaScript step cost more than their arithmetic) with sigmoid,
- * ReLU or identity activations, and needs the kernel.
- */
-export function smallStepSpec(net: NeuralNetwork, width: number): SmallStepSpec | undefined {
-  if (smallTraining === null || width < 1) return undefined;
-  const arch = net.netArch, L = net.L, acts = [-1];
-  for (let l = 1; l <= L; l++) {
-    const code = actCode(net.activationOf(l));
-    if (code !== Act.Sigmoid && code !== Act.Relu && code !== Act.Identity) return undefined;
-    acts.push(code);
-    const big = (m: number, k: number, n: number) => m * k * n >= MATMUL_THRESHOLDS.wasm;
-    if (big(arch[l], arch[l - 1], width) || (l < L && big(arch[l], arch[l + 1], width))) return undefined;
-  }
-  return { acts, bias: net.bias, crossEntropy: net.loss === "cross-entropy" };
 }
 
 /**
@@ -142,15 +95,12 @@ export class TrainingBuffers {
   readonly W: Matrix[] | undefined;
   /** The working copy of b[l] (resident buffers of a network with biases; else undefined: net.b). */
   readonly B: Matrix[] | undefined;
-  /** The small-network step's spec (see smallStepSpec), when the buffers were made for it. */
-  private readonly small: SmallStepSpec | undefined;
   private readonly widths: WidthBuffers[] = [];
   private arena: ResidentArena | null;
 
-  constructor(netArch: readonly number[], opts: { resident?: boolean; bias?: boolean; small?: SmallStepSpec } = {}) {
+  constructor(netArch: readonly number[], opts: { resident?: boolean; bias?: boolean; onReclaim?: () => void } = {}) {
     this.netArch = netArch.slice();
-    this.arena = opts.resident || opts.small ? openArena() : null;
-    this.small = this.arena ? opts.small : undefined;
+    this.arena = opts.resident ? openArena(opts.onReclaim) : null;
     const L = netArch.length - 1;
     this.dW = [EMPTY];
     this.db = [EMPTY];
@@ -171,6 +121,11 @@ export class TrainingBuffers {
   /** True when the buffers were made in the kernel's memory (until release). */
   get resident(): boolean {
     return this.arena !== null;
+  }
+
+  /** True when the event loop reclaimed the kernel memory while a fit was suspended (see openArena): make new buffers. */
+  get reclaimed(): boolean {
+    return this.arena !== null && this.arena.closed;
   }
 
   // a zero matrix, in the arena when there is one
@@ -201,51 +156,17 @@ export class TrainingBuffers {
       forward: [undefined],
       error: [undefined],
       grad: [undefined],
-      plan: undefined,
-      log: undefined,
     };
     for (let l = 1; l <= L; l++) {
       b.forward.push(tinyOrUndefined(arch[l], arch[l - 1], w, false, false));
       b.error.push(l < L ? tinyOrUndefined(arch[l], arch[l + 1], w, true, false) : undefined);
       b.grad.push(tinyOrUndefined(arch[l], w, arch[l - 1], false, true));
     }
-    if (this.small && this.small.crossEntropy) b.dZ[L] = b.E[L]; // (as trainStep sets it)
-    b.plan = this.planFor(b);
-    if (b.plan) {
-      b.log = this.arena!.alloc(2 * EPOCH_CHUNK);
-      if (!isResident(b.log)) b.plan = b.log = undefined;
-    }
     this.widths.push(b);
     this.lastWidth = b;
     return b;
   }
   private lastWidth: WidthBuffers | undefined = undefined;
-
-  // The WebAssembly step's plan for the width buffers b (layout in matmul.wat, before trainStep),
-  // or undefined when there is no small-network spec or some buffer is not in the kernel's memory.
-  private planFor(b: WidthBuffers): Int32Array | undefined {
-    const spec = this.small, arena = this.arena;
-    if (!spec || !arena || !this.W || (spec.bias && !this.B)) return undefined;
-    const arch = this.netArch, L = arch.length - 1;
-    const words = 4 + 12 * L;
-    const store = arena.alloc(Math.ceil(words / 2));
-    const plan = new Int32Array(store.buffer, store.byteOffset, words);
-    const addr = (m: Matrix): number => (isResident(m.data) ? m.data.byteOffset : -1);
-    const addrs: number[] = [addr(b.Yb)];
-    plan[0] = L;
-    plan[1] = b.width;
-    plan[2] = (spec.bias ? 1 : 0) | (spec.crossEntropy ? 4 : 0);
-    plan[3] = addrs[0];
-    for (let l = 1; l <= L; l++) {
-      const layer = [
-        addr(this.W[l]), spec.bias ? addr(this.B![l]) : 0, addr(b.Z[l]), addr(b.A[l]), addr(b.E[l]), addr(b.dZ[l]),
-        addr(this.dW[l]), addr(this.db[l]), addr(l === 1 ? b.Xb : b.A[l - 1]),
-      ];
-      addrs.push(...layer);
-      plan.set([arch[l], arch[l - 1], spec.acts[l], ...layer], 4 + 12 * (l - 1));
-    }
-    return isResident(store) && addrs.every((a) => a >= 0) ? plan : undefined;
-  }
 
   /**
    * Copies net.W into the working copy (resident buffers; otherwise does nothing), checking each
@@ -254,12 +175,9 @@ export class TrainingBuffers {
    */
   loadWeights(net: NeuralNetwork): void {
     if (!this.W) return;
-    for (let l = 1; l < this.W.length; l++) checkWeightShape(net, l);
+    net.checkWeights("fit");
     for (let l = 1; l < this.W.length; l++) this.W[l].data.set(net.W[l].data);
-    if (this.B) {
-      for (let l = 1; l < this.B.length; l++) checkBiasShape(net, l);
-      for (let l = 1; l < this.B.length; l++) this.B[l].data.set(net.b[l].data);
-    }
+    if (this.B) for (let l = 1; l < this.B.length; l++) this.B[l].data.set(net.b[l].data);
     this.updated = false;
   }
 
@@ -289,24 +207,6 @@ export class TrainingBuffers {
 }
 
 const EMPTY = Matrix.zeros(0, 0);
-
-// W[l] must be (n_l × n_{l−1}); a wrong shape fails with a named error
-function checkWeightShape(net: NeuralNetwork, l: number): void {
-  const Wl = net.W[l], arch = net.netArch;
-  if (!(Wl instanceof Matrix) || Wl.rows !== arch[l] || Wl.cols !== arch[l - 1] || Wl.data.length !== arch[l] * arch[l - 1]) {
-    const shape = Wl instanceof Matrix ? `(${Wl.rows}×${Wl.cols})` : String(Wl);
-    throw new Error(`fit: W${l} is ${shape} but netArch [${arch}] needs (${arch[l]}×${arch[l - 1]})`);
-  }
-}
-
-// b[l] must be (n_l × 1); a wrong shape fails with a named error
-function checkBiasShape(net: NeuralNetwork, l: number): void {
-  const bl = net.b[l], n = net.netArch[l];
-  if (!(bl instanceof Matrix) || bl.rows !== n || bl.cols !== 1 || bl.data.length !== n) {
-    const shape = bl instanceof Matrix ? `(${bl.rows}×${bl.cols})` : String(bl);
-    throw new Error(`fit: b${l} is ${shape} but netArch [${net.netArch}] needs (${n}×1)`);
-  }
-}
 
 /**
  * Copies columns of X into the (X.rows × w) buffer out: column t of out is column order[start + t]
@@ -357,12 +257,6 @@ export function gatherColumns(X: Matrix, out: Matrix, start: number, order: read
 export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix, Y: Matrix, eta: number): WidthBuffers {
   const L = net.L, arch = net.netArch, w = A0.cols;
   const wb = bufs.forWidth(w);
-  if (wb.plan !== undefined && A0 === wb.Xb && Y === wb.Yb) {
-    // a small network: the whole step below in one call of the WebAssembly kernel
-    smallTraining!.step(wb.plan.byteOffset, eta, net.backprop === "exact" ? 1 : 0);
-    bufs.updated = true;
-    return wb;
-  }
   const { Z, A, E, dZ } = wb;
   const { dW, db } = bufs;
   // the working copy has the right shapes by construction; net.W is checked every step
@@ -371,7 +265,7 @@ export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix,
   if (!resident) {
     for (let l = 1; l <= L; l++) {
       const Wl = net.W[l];
-      if (Wl.rows !== arch[l] || Wl.cols !== arch[l - 1] || Wl.data.length !== arch[l] * arch[l - 1]) checkWeightShape(net, l);
+      if (Wl.rows !== arch[l] || Wl.cols !== arch[l - 1] || Wl.data.length !== arch[l] * arch[l - 1]) net.checkWeights("fit");
     }
   }
   A[0] = A0;
@@ -384,10 +278,8 @@ export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix,
       // an elementwise g after a product for matmulF64: the bias and g go in its epilogue, block by
       // block as the block's Z values are final (overlapping the worker threads' share of the product)
       const Al = A[l].data, b = net.bias ? Bt[l].data : undefined;
-      // sigmoid on resident Z and A: the kernel's, two entries at a time (the same bits)
-      const inKernel = resident && smallTraining !== null && isResident(Zl) && isResident(Al);
       fastProduct(Zl, Wt[l].data, A[l - 1].data, arch[l], arch[l - 1], w, {
-        epilogue: (i0, i1, j0, j1) => biasActivateBlock(code, Zl, Al, b, w, i0, i1, j0, j1, inKernel),
+        epilogue: (i0, i1, j0, j1) => biasActivateBlock(code, Zl, Al, b, w, i0, i1, j0, j1),
       });
       continue;
     }
@@ -467,36 +359,11 @@ export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix,
   return wb;
 }
 
-/**
- * Up to `count` full-batch epochs of trainStep on a small network's resident buffers, in one call of
- * the WebAssembly kernel: X and Y must already be in wb.Xb and wb.Yb, and wb must have a plan.
- * Calls record(sumSq, correct) for each epoch run, in order (Σ E[L]² of the epoch and its correct
- * count, as trainStep's caller measures them); stops after the first epoch whose sum is not finite.
- * Returns the number of epochs run.
- */
-export function trainEpochs(
-  net: NeuralNetwork, bufs: TrainingBuffers, wb: WidthBuffers, count: number, eta: number,
-  record: (sumSq: number, correct: number) => void,
-): number {
-  const plan = wb.plan, log = wb.log;
-  if (plan === undefined || log === undefined) throw new Error("trainEpochs: these buffers have no small-network plan");
-  let done = 0;
-  while (done < count) {
-    const n = smallTraining!.epochs(plan.byteOffset, eta, net.backprop === "exact" ? 1 : 0, Math.min(EPOCH_CHUNK, count - done), log.byteOffset);
-    bufs.updated = true;
-    for (let e = 0; e < n; e++) record(log[2 * e], log[2 * e + 1]);
-    done += n;
-    if (!Number.isFinite(log[2 * n - 2])) break;
-  }
-  return done;
-}
-
 // Z := Z + b (when there is a bias) and A = g(Z) on the block [i0, i1) × [j0, j1) of (· × n) matrices,
-// for the elementwise activations (code Sigmoid, Tanh, Relu or Identity): activateInto's formulas;
-// sigmoid by the WebAssembly kernel when inKernel (z and a resident).
+// for the elementwise activations (code Sigmoid, Tanh, Relu or Identity): activateInto's formulas.
 function biasActivateBlock(
   code: number, z: Float64Array, a: Float64Array, b: Float64Array | undefined, n: number,
-  i0: number, i1: number, j0: number, j1: number, inKernel: boolean,
+  i0: number, i1: number, j0: number, j1: number,
 ): void {
   for (let i = i0; i < i1; i++) {
     const k0 = i * n + j0, k1 = i * n + j1;
@@ -506,8 +373,7 @@ function biasActivateBlock(
     }
     switch (code) {
       case Act.Sigmoid:
-        if (inKernel) smallTraining!.activate(z.byteOffset + 8 * k0, a.byteOffset + 8 * k0, k1 - k0, Act.Sigmoid);
-        else for (let k = k0; k < k1; k++) a[k] = sigmoidOf(z[k]);
+        for (let k = k0; k < k1; k++) a[k] = sigmoidOf(z[k]);
         break;
       case Act.Tanh:
         for (let k = k0; k < k1; k++) a[k] = Math.tanh(z[k]);
@@ -537,22 +403,9 @@ function activateInto(g: Activation, Zm: Matrix, Am: Matrix): void {
     case Act.Identity:
       a.set(z);
       return;
-    case Act.Softmax: {
-      // per column: shift by the column max, exponentiate, divide by the column sum
-      const r = Zm.rows, c = Zm.cols;
-      for (let j = 0; j < c; j++) {
-        let max = -Infinity;
-        for (let i = 0; i < r; i++) max = Math.max(max, z[i * c + j]);
-        let s = 0;
-        for (let i = 0; i < r; i++) {
-          const e = Math.exp(z[i * c + j] - max);
-          a[i * c + j] = e;
-          s += e;
-        }
-        for (let i = 0; i < r; i++) a[i * c + j] /= s;
-      }
+    case Act.Softmax:
+      softmaxColumns(z, a, Zm.rows, Zm.cols); // activations.ts's softmax
       return;
-    }
     default:
       a.set(g.g(Zm).data);
   }
@@ -590,33 +443,67 @@ function derivativeInto(g: Activation, Em: Matrix, Zm: Matrix, Am: Matrix, dZm: 
   }
 }
 
-/** Σ M², summed in storage order (the course's cost before the square root). */
-export function squaredSum(M: Matrix): number {
-  let s = 0;
-  const a = M.data;
-  for (let k = 0; k < a.length; k++) s += a[k] * a[k];
-  return s;
+/**
+ * The engine's fit: trainingSteps's loop (src/network.ts) with trainStep for forward → backward →
+ * update, yielding the core's events. While it is suspended at an event its resident buffers stay
+ * in the kernel's memory; should the event loop reclaim them meanwhile (an awaiting driver), it
+ * first copies the working weights into net.W, and on resuming the fit sets up new buffers from
+ * net.W (and X, Y). Stopped early (return(), throw), it copies the working weights out as well.
+ */
+export function* fastTrainingSteps(net: NeuralNetwork, X: Matrix, Y: Matrix): Generator<TrainingEvent, void, undefined> {
+  const m = X.cols, L = net.L, width = Math.min(m, net.batchSize ?? m), full = net.batchSize === undefined;
+  // resident buffers when some product is large enough for the WebAssembly kernel
+  const resident = net.netArch.some((n, l) => l > 0 && n * net.netArch[l - 1] * width >= MATMUL_THRESHOLDS.wasm);
+  let suspended = false;
+  let bufs!: TrainingBuffers;
+  let fullX = X, fullY = Y;
+  const setUp = (): void => {
+    bufs = new TrainingBuffers(net.netArch, { resident, bias: net.bias, onReclaim: () => suspended && bufs.storeWeights(net) });
+    bufs.loadWeights(net);
+    fullX = X;
+    fullY = Y;
+    if (full && bufs.resident) {
+      // a full batch on resident buffers: X and Y are copied in once (again after onEpoch, which may change them)
+      ({ Xb: fullX, Yb: fullY } = bufs.forWidth(m));
+      fullX.data.set(X.data);
+      fullY.data.set(Y.data);
+    }
+  };
+  setUp();
+  try {
+    for (let epoch = 1; epoch <= net.epochs; epoch++) {
+      const tally: EpochTally = { sumSq: 0, objective: 0, correct: 0 };
+      const order = net.epochOrder(m);
+      let step = 0;
+      for (let start = 0; start < m; start += width) {
+        const end = Math.min(m, start + width);
+        let Xb = fullX, Yb = fullY;
+        if (!full) {
+          // the mini-batch: columns start..end−1 (of this epoch's order)
+          ({ Xb, Yb } = bufs.forWidth(end - start));
+          gatherColumns(X, Xb, start, order);
+          gatherColumns(Y, Yb, start, order);
+        }
+        const out = trainStep(net, bufs, Xb, Yb, net.etaFor(end - start));
+        net.tallyStep(tally, out.A[L], out.E[L], Yb);
+        suspended = true;
+        yield { kind: "step", epoch, step: ++step };
+        suspended = false;
+        if (bufs.reclaimed) setUp();
+      }
+      bufs.storeWeights(net); // validation, onEpoch and the driver see net.W
+      const event = net.endEpoch(epoch, tally, m);
+      suspended = true;
+      yield event;
+      suspended = false;
+      if (bufs.reclaimed || (net.onEpoch && full && bufs.resident)) setUp();
+      else bufs.loadWeights(net); // onEpoch (or the driver) may have changed or replaced net.W
+    }
+  } finally {
+    if (!bufs.reclaimed) bufs.storeWeights(net);
+    bufs.release();
+  }
 }
 
-/**
- * correctCount (loss.ts) without allocating: one output row, A ≥ 0.5 vs Y ≥ 0.5; several rows,
- * the first row of the largest entry of each column of A vs of Y.
- */
-export function countCorrect(A: Matrix, Y: Matrix): number {
-  const a = A.data, y = Y.data, r = A.rows, c = A.cols;
-  let n = 0;
-  if (r === 1) {
-    for (let j = 0; j < c; j++) if (a[j] >= 0.5 === y[j] >= 0.5) n++;
-    return n;
-  }
-  for (let j = 0; j < c; j++) {
-    let bestA = 0, bestAV = -Infinity, bestY = 0, bestYV = -Infinity;
-    for (let i = 0; i < r; i++) {
-      const va = a[i * c + j], vy = y[i * c + j];
-      if (va > bestAV) { bestAV = va; bestA = i; }
-      if (vy > bestYV) { bestYV = vy; bestY = i; }
-    }
-    if (bestA === bestY) n++;
-  }
-  return n;
-}
+/** The engine's FitEngine (src/index.ts installs it with useFitEngine). */
+export const fitEngine: FitEngine = { trainingSteps: fastTrainingSteps };
