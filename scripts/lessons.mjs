@@ -1,5 +1,6 @@
 // `npm run lessons`: the main job. Sets up what is missing (Jupyter, the kernel), executes every lesson
 // notebook in a fresh kernel and writes executed .ipynb + standalone HTML (opens offline) to build/lessons/.
+import { spawnSync } from "node:child_process";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ROOT, checkNode, ensureJupyter, userDataDir, writeKernelSpec } from "./jupyter.mjs";
@@ -23,4 +24,7 @@ for (const nb of notebooks) {
   const stem = nb.replace(/^.*[\\/]/, "").replace(/\.ipynb$/, "");
   console.log(`  ${pathToFileURL(join(outDir, stem + ".html")).href}`);
 }
-process.exit(code);
+// the "break it" exercises must still report their failure (tools/check-exercises.mjs)
+const lessonCopies = notebooks.filter((nb) => /(^|[\\/])notebooks[\\/]/.test(nb)).map((nb) => join(outDir, nb.replace(/^.*[\\/]/, "")));
+const exercises = lessonCopies.length ? spawnSync(process.execPath, [join(ROOT, "tools", "check-exercises.mjs"), ...lessonCopies], { stdio: "inherit" }).status : 0;
+process.exit(code || exercises);

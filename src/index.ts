@@ -16,6 +16,8 @@ export * from "./plot";
 export * from "./display";
 export * from "./check";
 export * from "./event-loop";
+export * from "./exercise";
+export * from "./explorer";
 
 // (a declaration, not a bare call: tslab's TypeScript 5.0 fails to emit a module's declarations
 // when it has a top-level expression statement)
