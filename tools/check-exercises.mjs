@@ -49,7 +49,7 @@ if (process.argv[1] && import.meta.url.endsWith(basename(process.argv[1]))) {
     try {
       nb = JSON.parse(readFileSync(f, "utf8"));
     } catch (e) {
-      console.log(`  ✗ ${f}: cannot be read: ${e.message}`);
+      console.log(`  ✗ ${f}: cannot be read: ${e instanceof Error ? e.message : String(e)}`);
       failed++;
       continue;
     }

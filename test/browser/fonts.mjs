@@ -100,7 +100,7 @@ async function measure(page) {
       pageStack, page, noto, without,
       faces: faces.length, loaded: faces.filter((f) => f.status === "loaded").length,
       hangul: hangul.length, missing: hangul.filter((ch) => !inRange(ch.codePointAt(0))).join(""),
-      plotFont: document.querySelector("svg text.gtitle") ? getComputedStyle(document.querySelector("svg text.gtitle")).fontFamily : null,
+      plotFont: ((t) => (t ? getComputedStyle(t).fontFamily : null))(document.querySelector("svg text.gtitle")),
     };
   }, SAMPLE);
 }
