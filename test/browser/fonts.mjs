@@ -83,7 +83,7 @@ async function measure(page) {
       document.body.appendChild(s);
       return s;
     };
-    const pageStack = getComputedStyle(document.querySelector(".jp-RenderedMarkdown, body")).fontFamily;
+    const pageStack = getComputedStyle(document.querySelector(".jp-RenderedMarkdown, body") ?? document.body).fontFamily;
     const spans = [span(pageStack), span('"Noto Sans KR"'), span("Helvetica, Arial, sans-serif")];
     await Promise.all([...document.fonts].filter((f) => f.family.replace(/"/g, "") === "Noto Sans KR").map((f) => f.status === "loading" ? f.loaded.catch(() => null) : null));
     await document.fonts.ready;
