@@ -860,6 +860,10 @@ def compare(expected, actual, atol, rtol, path="값"):
 
 
 def compare_numbers(ed, ad, atol, rtol, path):
+    # zip() stops at the shorter list: without this a matrix reported with the right shape and no
+    # entries would pass (the values come from the student's kernel and can be anything)
+    if not isinstance(ad, list) or len(ad) != len(ed):
+        return False, "%s: 값 %d개 기대, 실제 %s" % (path, len(ed), "%d개" % len(ad) if isinstance(ad, list) else describe(ad))
     worst, worst_i = 0.0, -1
     for i, (e, a) in enumerate(zip(ed, ad)):
         ef, af = to_float(e), to_float(a)
