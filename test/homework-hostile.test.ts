@@ -8,22 +8,16 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createServer } from "node:net";
-import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync } from "node:fs";
+import { lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { jupyterPython } from "./jupyter-python";
 
 const ROOT = resolve(__dirname, "..");
 const HOSTILE = join(ROOT, "homework", "fixtures", "hostile");
 const PORT = 47913; // HOSTILE_PORT in scripts/hw/make_fixtures.py: the attack tries PORT … PORT + 9
 const SECRET = "mlp-hw-secret-" + createHash("sha256").update(String(process.pid)).digest("hex").slice(0, 12);
 
-function jupyterPython(): string | null {
-  for (const py of [process.env.MLP_PYTHON, join(ROOT, ".venv", "bin", "python"), "/usr/bin/python3", "python3"]) {
-    if (!py || (py.includes("/") && !existsSync(py))) continue;
-    if (spawnSync(py, ["-c", "import nbclient, nbconvert, nbformat"], { stdio: "ignore" }).status === 0) return py;
-  }
-  return null;
-}
 const PY = jupyterPython();
 const BWRAP = spawnSync("bwrap", ["--unshare-all", "--ro-bind", "/", "/", "true"], { stdio: "ignore" }).status === 0;
 const skip = !PY ? "Jupyter's Python (nbclient) is not installed — run `npm run setup`" : !BWRAP ? "bubblewrap (bwrap) is not usable here" : false;

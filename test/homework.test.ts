@@ -7,17 +7,11 @@ import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { jupyterPython } from "./jupyter-python";
 
 const ROOT = resolve(__dirname, "..");
 const FIXTURES = join(ROOT, "homework", "fixtures", "hw01");
 
-function jupyterPython(): string | null {
-  for (const py of [process.env.MLP_PYTHON, join(ROOT, ".venv", "bin", "python"), "/usr/bin/python3", "python3"]) {
-    if (!py || (py.includes("/") && !existsSync(py))) continue;
-    if (spawnSync(py, ["-c", "import nbclient, nbconvert, nbformat"], { stdio: "ignore" }).status === 0) return py;
-  }
-  return null;
-}
 const PY = jupyterPython();
 const skip = PY ? false : "Jupyter's Python (nbclient, nbconvert) is not installed — run `npm run setup`";
 
