@@ -382,8 +382,9 @@ export class NeuralNetwork {
    */
   endEpoch(epoch: number, tally: EpochTally, m: number): TrainingEvent {
     const cost = this.loss === "sse" ? Math.sqrt(tally.sumSq) : tally.objective / m;
-    const diverged = `training diverged — try a smaller learning rate eta (e.g. ${this.eta / 10})`;
-    if (!Number.isFinite(cost)) throw new Error(`fit: the cost became ${cost} at epoch ${epoch} of ${this.epochs} (eta = ${this.eta}): ${diverged}`);
+    if (!Number.isFinite(cost)) {
+      throw new Error(`fit: the cost became ${cost} at epoch ${epoch} of ${this.epochs} (eta = ${this.eta}): training diverged — try a smaller learning rate eta (e.g. ${this.eta / 10})`);
+    }
     const note = this.saturationNote(epoch, cost, tally.lastAL);
     if (note) console.warn(note);
     this.cost.push(cost);
