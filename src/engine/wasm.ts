@@ -384,13 +384,7 @@ const round16 = (bytes: number) => (bytes + 15) & ~15;
  * Resident operands (isResident) are read in place and a resident out is written in place.
  */
 export function matmulWasm(
-  out: Float64Array,
-  a: Float64Array,
-  b: Float64Array,
-  m: number,
-  k: number,
-  n: number,
-  opts: MatmulF64Options = {},
+  out: Float64Array, a: Float64Array, b: Float64Array, m: number, k: number, n: number, opts: MatmulF64Options = {},
 ): boolean {
   const s = state();
   if (!s) return false;
