@@ -492,3 +492,28 @@ test("trainingSteps stopped early (the driver breaks): net.W is that of the last
     for (let l = 1; l <= 2; l++) assertSameBits(net.W[l].data, ref.W[l].data, `${how}: W${l} after 4 steps`);
   }
 });
+
+test("fit lets the engine run without events: trainingSteps(X, Y, false) trains every epoch in its first next() and yields nothing, with the bits of the events' path and of the core", () => {
+  const opts: NetworkOptions = { eta: 1, epochs: 300, randomSeed: 1 };
+  const quiet = new NeuralNetwork([2, 4, 1], opts);
+  const first = quiet.trainingSteps(Xx, Yx, false).next();
+  assert.equal(first.done, true, "no event yielded");
+  assert.equal(quiet.cost.length, 300);
+  const loud = new NeuralNetwork([2, 4, 1], opts);
+  let events = 0;
+  for (const _ of loud.trainingSteps(Xx, Yx)) events++;
+  assert.equal(events, 600, "a step and an epoch event per epoch");
+  // the core's loop ignores the flag (its events are simply not read by fit)
+  const core = coreOnly(() => {
+    const n = new NeuralNetwork([2, 4, 1], opts);
+    let k = 0;
+    for (const _ of n.trainingSteps(Xx, Yx, false)) k++;
+    assert.equal(k, 600);
+    return n;
+  });
+  for (const n of [loud, core]) {
+    assertSameBits(quiet.cost, n.cost, "cost");
+    assertSameBits(quiet.accuracy, n.accuracy, "accuracy");
+    for (let l = 1; l <= 2; l++) assertSameBits(quiet.W[l].data, n.W[l].data, `W${l}`);
+  }
+});
