@@ -69,7 +69,8 @@ export interface EpochTally { sumSq: number; objective: number; correct: number;
  * endEpoch), so the same bits — or undefined to leave the fit to the loop in trainingSteps.
  */
 export interface FitEngine {
-  trainingSteps(net: NeuralNetwork, X: Matrix, Y: Matrix): Generator<TrainingEvent, void, undefined> | undefined;
+  /** events false (fit, which reads none): the engine may run every step in one go and yield nothing. */
+  trainingSteps(net: NeuralNetwork, X: Matrix, Y: Matrix, events: boolean): Generator<TrainingEvent, void, undefined> | undefined;
 }
 
 let fitEngine: FitEngine | undefined;
@@ -295,7 +296,7 @@ export class NeuralNetwork {
 
   /** Trains: initWeights() (seeded, as the course), then `epochs` passes over (X, Y): trainingSteps to its end. Example: `net.fit(X, Y).cost.at(-1)` */
   fit(X: Matrix, Y: Matrix): this {
-    const steps = this.trainingSteps(X, Y);
+    const steps = this.trainingSteps(X, Y, false);
     while (!steps.next().done); // every step, in one go
     return this;
   }
@@ -307,13 +308,14 @@ export class NeuralNetwork {
    * `cost_`. Mini-batches: the columns (shuffled per epoch if `shuffle`) in batches of k, each with
    * W[l] += (η / batch size)·dW[l]; cost = √(Σ over batches of Σ E²), each E before its own update.
    * Cross-entropy: the summed cross-entropy of those passes ÷ m. A non-finite cost stops training.
+   * `events` false: nobody reads the events (fit), so the engine may yield none (the same steps).
    * Example: `for (const ev of net.trainingSteps(X, Y)) if (ev.kind === "epoch") console.log(ev.cost)`
    */
-  *trainingSteps(X: Matrix, Y: Matrix): Generator<TrainingEvent, void, undefined> {
+  *trainingSteps(X: Matrix, Y: Matrix, events = true): Generator<TrainingEvent, void, undefined> {
     this.checkXY("fit", X, Y);
     if (this.validation) this.checkXY("fit: validation", this.validation.X, this.validation.Y);
     this.initWeights();
-    const engine = fitEngine?.trainingSteps(this, X, Y);
+    const engine = fitEngine?.trainingSteps(this, X, Y, events);
     if (engine) {
       yield* engine; // the same steps in src/engine/: same events, same bits
     } else {

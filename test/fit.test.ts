@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import assert from "node:assert/strict";
 import { Matrix, NeuralNetwork, NetworkOptions, Random, blobs, moons, xor, useFitEngine, useProduct } from "../src/index";
 import { binaryCrossEntropy, categoricalCrossEntropy, correctCount } from "../src/loss";
-import { fitEngine, gatherColumns, MATMUL_THRESHOLDS, matmulThreadStats, product, TrainingBuffers, trainStep } from "../src/engine/index";
+import { fitEngine, gatherColumns, MATMUL_THRESHOLDS, matmulThreadStats, product, smallCodes, TrainingBuffers, trainStep } from "../src/engine/index";
 import { isResident, openArena } from "../src/engine/wasm";
 
 const root = resolve(__dirname, "..");
@@ -490,5 +490,61 @@ test("trainingSteps stopped early (the driver breaks): net.W is that of the last
   assert.equal(fast.cost.length, 1);
   for (const [net, how] of [[fast, "engine"], [core, "core"]] as const) {
     for (let l = 1; l <= 2; l++) assertSameBits(net.W[l].data, ref.W[l].data, `${how}: W${l} after 4 steps`);
+  }
+});
+
+test("fit lets the engine run without events: trainingSteps(X, Y, false) trains every epoch in its first next() and yields nothing, with the bits of the events' path and of the core", () => {
+  const opts: NetworkOptions = { eta: 1, epochs: 300, randomSeed: 1 };
+  const quiet = new NeuralNetwork([2, 4, 1], opts);
+  const first = quiet.trainingSteps(Xx, Yx, false).next();
+  assert.equal(first.done, true, "no event yielded");
+  assert.equal(quiet.cost.length, 300);
+  const loud = new NeuralNetwork([2, 4, 1], opts);
+  let events = 0;
+  for (const _ of loud.trainingSteps(Xx, Yx)) events++;
+  assert.equal(events, 600, "a step and an epoch event per epoch");
+  // the core's loop ignores the flag (its events are simply not read by fit)
+  const core = coreOnly(() => {
+    const n = new NeuralNetwork([2, 4, 1], opts);
+    let k = 0;
+    for (const _ of n.trainingSteps(Xx, Yx, false)) k++;
+    assert.equal(k, 600);
+    return n;
+  });
+  for (const n of [loud, core]) {
+    assertSameBits(quiet.cost, n.cost, "cost");
+    assertSameBits(quiet.accuracy, n.accuracy, "accuracy");
+    for (let l = 1; l <= 2; l++) assertSameBits(quiet.W[l].data, n.W[l].data, `W${l}`);
+  }
+});
+
+test("small networks (every product tiny) train with smallStep: the course's XOR nets and their variants give the core's and the readable loop's bits, every weight", () => {
+  // which fits take smallStep: the XOR nets, small mini-batches; not softmax, not large products
+  assert.deepEqual(smallCodes(new NeuralNetwork([2, 4, 1]), 4), [5, 0, 0]);
+  assert.deepEqual(smallCodes(new NeuralNetwork([2, 3, 1], { activation: "tanh", outputActivation: "identity" }), 4), [5, 1, 3]);
+  assert.deepEqual(smallCodes(new NeuralNetwork([2, 6, 1], { activation: "relu" }), 8), [5, 2, 0]);
+  assert.equal(smallCodes(new NeuralNetwork([2, 5, 3], { loss: "cross-entropy" }), 16), undefined, "softmax output");
+  assert.equal(smallCodes(new NeuralNetwork([2, 8, 4, 1]), 60), undefined, "8·2·60 multiply-adds is not tiny");
+  const course: NetworkOptions = { eta: 1, epochs: 2000, randomSeed: 1 };
+  for (const arch of [[2, 2, 1], [2, 3, 1], [2, 4, 1], [2, 4, 3, 1]]) {
+    assertFitEqualsReadable(arch, course, Xx, Yx);
+    assertFitEqualsReadable(arch, { ...course, backprop: "exact" }, Xx, Yx);
+  }
+  assertFitEqualsReadable([2, 4, 1], { ...course, bias: true, activation: "tanh" }, Xx, Yx);
+  assertFitEqualsReadable([2, 4, 1], { ...course, eta: 0.1, activation: "relu", outputActivation: "identity", bias: true }, Xx, Yx);
+  assertFitEqualsReadable([2, 4, 1], { ...course, loss: "cross-entropy", bias: true, backprop: "exact" }, Xx, Yx);
+  assertFitEqualsReadable([2, 4, 1], { ...course, epochs: 300, batchSize: 3, shuffle: true }, Xx, Yx); // batches of 3 and 1
+  // the events' path (a driver that reads them) takes smallStep too: same bits
+  const opts: NetworkOptions = { ...course, bias: true };
+  const driven = new NeuralNetwork([2, 4, 1], opts);
+  for (const ev of driven.trainingSteps(Xx, Yx)) if (ev.kind === "step" && ev.epoch === 1000) driven.b[1].data[0] = 0.5; // changed at a step
+  const ref = new NeuralNetwork([2, 4, 1], opts);
+  for (let epoch = 1; epoch <= 2000; epoch++) {
+    ref.update(ref.backward(ref.forward(Xx), Yx));
+    if (epoch === 1000) ref.b[1].data[0] = 0.5;
+  }
+  for (let l = 1; l <= 2; l++) {
+    assertSameBits(driven.W[l].data, ref.W[l].data, `driven W${l}`);
+    assertSameBits(driven.b[l].data, ref.b[l].data, `driven b${l}`);
   }
 });

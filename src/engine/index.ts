@@ -4,4 +4,4 @@
 // What it does, its contract and how it is proven equal to the core: src/engine/README.md.
 export { product, matmulF64, tinyProduct, checkMatmulArgs, MATMUL_THRESHOLDS } from "./matmul";
 export { wasmAvailable, getMatmulThreads, setMatmulThreads, stopMatmulThreads, matmulThreadStats } from "./matmul";
-export { fitEngine, fastTrainingSteps, TrainingBuffers, trainStep, gatherColumns } from "./train";
+export { fitEngine, fastTrainingSteps, TrainingBuffers, trainStep, smallStep, smallCodes, gatherColumns } from "./train";

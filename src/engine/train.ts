@@ -16,7 +16,9 @@
 //     Z[l] = W[l]·A[l−1], the update of W[1] after dW[1]) runs in the product's epilogue: block by
 //     block as blocks of the result are final, so this thread does it for its own blocks while the
 //     worker threads still compute theirs. Elementwise work in another order: the same numbers;
-//   - tiny products (the course's XOR net) run as straight-line code (tinyProduct).
+//   - tiny products run as straight-line code (tinyProduct); a network whose products are all tiny
+//     and whose activations are elementwise (the course's XOR nets) trains with smallStep, trainStep's
+//     operations without its per-step dispatch.
 // The bookkeeping (sample order, cost, accuracy, validation, onEpoch, events) is the core's own:
 // net.epochOrder, net.tallyStep, net.endEpoch.
 import { Activation, identity, relu, sigmoid, sigmoidScalar, softmax, softmaxColumns, tanh } from "../activations";
@@ -359,6 +361,124 @@ export function trainStep(net: NeuralNetwork, bufs: TrainingBuffers, A0: Matrix,
   return wb;
 }
 
+/**
+ * trainStep for a network whose products are all tiny (the course's XOR net: see smallCodes) on
+ * plain buffers, with the activations' codes looked up once per fit: the same operations in the same
+ * order as trainStep (its tinyProduct, bias, activateInto, derivativeInto and update loops), without
+ * its per-step dispatch. Returns the width buffers, as trainStep.
+ */
+export function smallStep(net: NeuralNetwork, bufs: TrainingBuffers, codes: readonly number[], A0: Matrix, Y: Matrix, eta: number): WidthBuffers {
+  const L = net.L, arch = net.netArch, w = A0.cols, bias = net.bias;
+  const wb = bufs.forWidth(w);
+  const { Z, A, E, dZ, forward, error, grad } = wb;
+  const { dW, db } = bufs;
+  const W = net.W, B = net.b;
+  for (let l = 1; l <= L; l++) {
+    const Wl = W[l];
+    if (Wl.rows !== arch[l] || Wl.cols !== arch[l - 1] || Wl.data.length !== arch[l] * arch[l - 1]) net.checkWeights("fit");
+  }
+  // forward: Z[l] = W[l]·A[l−1] (+ b[l]), A[l] = g(Z[l])
+  let prev = A0.data;
+  for (let l = 1; l <= L; l++) {
+    const z = Z[l].data, a = A[l].data, n = z.length;
+    (forward[l] as TinyProduct)(z, W[l].data, prev);
+    if (bias) {
+      const b = B[l].data;
+      for (let i = 0; i < arch[l]; i++) {
+        const bi = b[i], base = i * w;
+        for (let j = 0; j < w; j++) z[base + j] = z[base + j] + bi;
+      }
+    }
+    switch (codes[l]) {
+      case Act.Sigmoid:
+        for (let k = 0; k < n; k++) a[k] = sigmoidOf(z[k]);
+        break;
+      case Act.Tanh:
+        for (let k = 0; k < n; k++) a[k] = Math.tanh(z[k]);
+        break;
+      case Act.Relu:
+        for (let k = 0; k < n; k++) a[k] = z[k] > 0 ? z[k] : 0;
+        break;
+      default: // Identity
+        a.set(z);
+    }
+    prev = a;
+  }
+  // output error: E[L] = Y − A[L]
+  {
+    const e = E[L].data, y = Y.data, a = A[L].data;
+    for (let k = 0; k < e.length; k++) e[k] = y[k] - a[k];
+  }
+  const crossEntropy = net.loss === "cross-entropy", exact = net.backprop === "exact";
+  for (let l = L; l >= 1; l--) {
+    // hidden error: "lecture" E[l] = W[l+1]ᵀ·E[l+1];  "exact" E[l] = W[l+1]ᵀ·dZ[l+1]
+    if (l < L) (error[l] as TinyProduct)(E[l].data, W[l + 1].data, (exact ? dZ[l + 1] : E[l + 1]).data);
+    if (l === L && crossEntropy) {
+      dZ[l] = E[l]; // dZ[L] = E[L]
+    } else {
+      // dZ[l] = E[l] ⊙ g'(Z[l]), g' from A as in derivativeInto
+      const e = E[l].data, z = Z[l].data, a = A[l].data, d = dZ[l].data, n = e.length;
+      switch (codes[l]) {
+        case Act.Sigmoid:
+          for (let k = 0; k < n; k++) {
+            const s = a[k];
+            d[k] = e[k] * (s * (1 - s));
+          }
+          break;
+        case Act.Tanh:
+          for (let k = 0; k < n; k++) {
+            const t = a[k];
+            d[k] = e[k] * (1 - t * t);
+          }
+          break;
+        case Act.Relu:
+          for (let k = 0; k < n; k++) d[k] = e[k] * (z[k] > 0 ? 1 : 0);
+          break;
+        default: // Identity
+          for (let k = 0; k < n; k++) d[k] = e[k] * 1;
+      }
+    }
+    // dW[l] = dZ[l]·A[l−1]ᵀ
+    (grad[l] as TinyProduct)(dW[l].data, dZ[l].data, l === 1 ? A0.data : A[l - 1].data);
+    // db[l] = dZ[l] summed over the samples
+    if (bias) {
+      const d = dZ[l].data, o = db[l].data;
+      for (let i = 0; i < arch[l]; i++) {
+        let s = 0;
+        for (let j = 0; j < w; j++) s += d[i * w + j];
+        o[i] = s;
+      }
+    }
+  }
+  // update: W[l] := W[l] + η·ΔW[l] (and b[l] := b[l] + η·Δb[l])
+  for (let l = 1; l <= L; l++) {
+    const Wd = W[l].data, d = dW[l].data;
+    for (let k = 0; k < Wd.length; k++) Wd[k] += eta * d[k];
+    if (bias) {
+      const b = B[l].data, g = db[l].data;
+      for (let k = 0; k < b.length; k++) b[k] += eta * g[k];
+    }
+  }
+  bufs.updated = true;
+  return wb;
+}
+
+/**
+ * The activation codes per layer (index l = 1..L) when smallStep can train net on batches of
+ * `width` columns with plain buffers: every product tiny and every activation elementwise
+ * (sigmoid, tanh, ReLU, identity); else undefined (trainStep).
+ */
+export function smallCodes(net: NeuralNetwork, width: number): number[] | undefined {
+  const arch = net.netArch, L = net.L, codes = [Act.Other as number];
+  for (let l = 1; l <= L; l++) {
+    const code = actCode(net.activationOf(l));
+    if (code > Act.Identity || arch[l] * arch[l - 1] * width >= MATMUL_THRESHOLDS.wasm) return undefined;
+    if (l < L && arch[l] * arch[l + 1] * width >= MATMUL_THRESHOLDS.wasm) return undefined;
+    codes.push(code);
+  }
+  return codes;
+}
+
 // Z := Z + b (when there is a bias) and A = g(Z) on the block [i0, i1) × [j0, j1) of (· × n) matrices,
 // for the elementwise activations (code Sigmoid, Tanh, Relu or Identity): activateInto's formulas.
 function biasActivateBlock(
@@ -449,11 +569,15 @@ function derivativeInto(g: Activation, Em: Matrix, Zm: Matrix, Am: Matrix, dZm: 
  * in the kernel's memory; should the event loop reclaim them meanwhile (an awaiting driver), it
  * first copies the working weights into net.W, and on resuming the fit sets up new buffers from
  * net.W (and X, Y). Stopped early (return(), throw), it copies the working weights out as well.
+ * With events false (fit, which reads none) it runs every epoch in its first next() and yields
+ * nothing: ~20,000 resumptions of two nested generators less for the course's XOR fit.
  */
-export function* fastTrainingSteps(net: NeuralNetwork, X: Matrix, Y: Matrix): Generator<TrainingEvent, void, undefined> {
+export function* fastTrainingSteps(net: NeuralNetwork, X: Matrix, Y: Matrix, events = true): Generator<TrainingEvent, void, undefined> {
   const m = X.cols, L = net.L, width = Math.min(m, net.batchSize ?? m), full = net.batchSize === undefined;
   // resident buffers when some product is large enough for the WebAssembly kernel
   const resident = net.netArch.some((n, l) => l > 0 && n * net.netArch[l - 1] * width >= MATMUL_THRESHOLDS.wasm);
+  // the straight step for small networks (a last, narrower mini-batch is smaller still)
+  const small = resident ? undefined : smallCodes(net, width);
   let suspended = false;
   let bufs!: TrainingBuffers;
   let fullX = X, fullY = Y;
@@ -484,18 +608,24 @@ export function* fastTrainingSteps(net: NeuralNetwork, X: Matrix, Y: Matrix): Ge
           gatherColumns(X, Xb, start, order);
           gatherColumns(Y, Yb, start, order);
         }
-        const out = trainStep(net, bufs, Xb, Yb, net.etaFor(end - start));
+        const eta = net.etaFor(end - start);
+        const out = small !== undefined ? smallStep(net, bufs, small, Xb, Yb, eta) : trainStep(net, bufs, Xb, Yb, eta);
         net.tallyStep(tally, out.A[L], out.E[L], Yb);
-        suspended = true;
-        yield { kind: "step", epoch, step: ++step };
-        suspended = false;
-        if (bufs.reclaimed) setUp();
+        step++;
+        if (events) {
+          suspended = true;
+          yield { kind: "step", epoch, step };
+          suspended = false;
+          if (bufs.reclaimed) setUp();
+        }
       }
       bufs.storeWeights(net); // validation, onEpoch and the driver see net.W
       const event = net.endEpoch(epoch, tally, m);
-      suspended = true;
-      yield event;
-      suspended = false;
+      if (events) {
+        suspended = true;
+        yield event;
+        suspended = false;
+      }
       if (bufs.reclaimed || (net.onEpoch && full && bufs.resident)) setUp();
       else bufs.loadWeights(net); // onEpoch (or the driver) may have changed or replaced net.W
     }
