@@ -1,0 +1,226 @@
+// Running a grading notebook: the kernel's cgroup, its sandbox configuration and kernelspec, then the
+// project's notebook executor (scripts/nbexec.py) with the job's limits. What the executor reports (per-cell
+// reply status, seconds, CPU seconds, dropped bytes) is turned into the grader's statuses and flags here.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Cgroup } from "./cgroup";
+import type { Role } from "./build";
+import { type Notebook, cellText, parseNotebook, writeNotebook } from "./notebook";
+import { tail } from "./format";
+
+export const HERE = __dirname;
+export const ROOT = join(HERE, "..", "..");
+export const SANDBOX_ROOT = "/course"; // where the kernel sees its files inside the sandbox
+export const WALL_FACTOR = 10; // with CPU-time limits, a cell's wall-clock limit is this many times its CPU budget + 30 s
+
+export interface Limits {
+  cell_timeout: number;
+  probe_timeout: number;
+  notebook_timeout: number;
+  startup_timeout: number;
+  memory_mb: number;
+  heap_mb: number;
+  cell_output_mb: number;
+  total_output_mb: number;
+  max_notebook_mb: number;
+  parallel: number;
+  node?: string | null;
+  sandbox: boolean;
+  pids?: number;
+}
+
+export const DEFAULTS = {
+  cell_timeout: 30, // seconds per student cell
+  probe_timeout: 30, // seconds per probe cell
+  notebook_timeout: 120, // seconds for all student cells together
+  startup_timeout: 300, // wall seconds (a busy machine starts kernels slowly; this only bounds a hang)
+  memory_mb: 1536, // RLIMIT_DATA of the kernel (Node's baseline is ~250 MB)
+  heap_mb: 1024, // --max-old-space-size
+  cell_output_mb: 0.25, // output kept per cell; beyond it output is dropped
+  total_output_mb: 4, // output kept per notebook
+  max_notebook_mb: 5, // larger submissions are rejected unread
+  parallel: 2,
+} as const;
+export type LimitName = keyof typeof DEFAULTS;
+/** Limits given as whole numbers on the command line (the others may have decimals). */
+export const INTEGER_LIMITS = new Set<LimitName>(["memory_mb", "heap_mb", "parallel"]);
+
+/** The Python that has nbclient (found by scripts/jupyter.mjs and handed down by scripts/hw.mjs). */
+export function python(): string {
+  return process.env.MLP_HW_PYTHON || process.env.MLP_PYTHON || "/usr/bin/python3";
+}
+
+export function bwrapAvailable(): boolean {
+  const r = spawnSync("bwrap", ["--unshare-all", "--unshare-user", "--die-with-parent", "--ro-bind", "/usr", "/usr",
+    "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin", "--", "/bin/true"], { stdio: "ignore" });
+  return r.status === 0;
+}
+
+const outputEnv = (limits: Limits) => ({
+  MLP_HW_CELL_OUTPUT_BYTES: String(Math.trunc(limits.cell_output_mb * 1048576)),
+  MLP_HW_TOTAL_OUTPUT_BYTES: String(Math.trunc(limits.total_output_mb * 1048576)),
+});
+
+const nodePath = (limits: Limits) => limits.node || process.execPath;
+const cpuLimit = (limits: Limits) => Math.trunc(limits.notebook_timeout + 20 * limits.probe_timeout + 60);
+
+/** What sandbox.py mounts and runs. The kernel sees only: node_modules, src/, kernel/, the public check
+ * helpers, the preload, its connection folder (read-write) and a private /tmp. */
+function sandboxConfig(jdir: string, limits: Limits, logPath: string, probePath: string, cgroup: Cgroup) {
+  const node = realpathSync(nodePath(limits));
+  const S = SANDBOX_ROOT;
+  const binds: [string, string][] = [
+    [join(ROOT, "node_modules"), `${S}/node_modules`],
+    [join(ROOT, "src"), `${S}/src`],
+    [join(ROOT, "kernel"), `${S}/kernel`],
+    [join(ROOT, "homework", "lib", "hwcheck.ts"), `${S}/homework/lib/hwcheck.ts`],
+    [join(HERE, "kernel-preload.cjs"), `${S}/scripts/hw/kernel-preload.cjs`],
+  ];
+  for (const f of ["package.json", "tsconfig.json"]) if (existsSync(join(ROOT, f))) binds.push([join(ROOT, f), `${S}/${f}`]);
+  if (!node.startsWith("/usr/")) binds.push([node, node]);
+  return {
+    binds, cwd: S, conn_dir: join(jdir, "conn"), probe_file: probePath, log_file: logPath, cgroup: cgroup.usable ? cgroup.dirs : null,
+    limits: { data_mb: Math.trunc(limits.memory_mb), cpu_s: cpuLimit(limits), fsize_mb: 64, nofile: 1024 },
+    argv: [node, `--max-old-space-size=${Math.trunc(limits.heap_mb)}`, "--require", `${S}/scripts/hw/kernel-preload.cjs`, `${S}/kernel/launcher.cjs`, "{connection_file}"],
+    // No compile cache while grading: nothing a kernel writes may reach another kernel.
+    env: { ...outputEnv(limits), PATH: "/usr/bin:/bin", HOME: "/tmp/home", TMPDIR: "/tmp", LANG: "C.UTF-8", MLP_KERNEL_CACHE: "off" },
+  };
+}
+
+const KERNEL_NAME = "mlp-hw-grade";
+
+function writeKernelspec(jdir: string, limits: Limits, logPath: string, probePath: string, cgroup: Cgroup | null): void {
+  const kdir = join(jdir, "kernels", KERNEL_NAME);
+  mkdirSync(kdir, { recursive: true });
+  let argv: string[];
+  let env: Record<string, string> = {};
+  if (limits.sandbox && cgroup) {
+    const cfg = join(jdir, "sandbox.json");
+    writeFileSync(cfg, JSON.stringify(sandboxConfig(jdir, limits, logPath, probePath, cgroup)));
+    argv = [python(), join(HERE, "sandbox.py"), "--config", cfg, "--", "{connection_file}"];
+  } else {
+    // a student's own machine without bubblewrap (check/submit only): no isolation, same probe channel
+    argv = [python(), join(HERE, "limited.py"), "--data-mb", String(Math.trunc(limits.memory_mb)), "--cpu-s", String(cpuLimit(limits)),
+      "--fsize-mb", "64", "--log", logPath, "--probe", probePath, "--", nodePath(limits), `--max-old-space-size=${Math.trunc(limits.heap_mb)}`,
+      "--require", join(HERE, "kernel-preload.cjs"), join(ROOT, "kernel", "launcher.cjs"), "{connection_file}"];
+    env = { ...outputEnv(limits), MLP_KERNEL_CACHE: "off" };
+  }
+  const spec = { argv, display_name: "mlp-hw grading", language: "typescript", interrupt_mode: "signal", env };
+  writeFileSync(join(kdir, "kernel.json"), JSON.stringify(spec));
+}
+
+export interface CellRecord {
+  index: number;
+  role: Role;
+  status: string | null;
+  seconds: number;
+  cpu_seconds?: number;
+  dropped_bytes?: number;
+}
+
+export interface Execution {
+  status: "completed" | "kernel-died" | "kernel-unresponsive" | "grader-error";
+  cells: CellRecord[];
+  flags: string[];
+  notes: string[];
+  nb: Notebook;
+  error?: string;
+  seconds?: number;
+  limits_in?: string;
+  memory_peak_mb?: number | null;
+  memory_cap_mb?: number;
+}
+
+interface ExecutorRecord {
+  status: string;
+  error?: string;
+  seconds?: number;
+  limits_in?: string;
+  output_dropped?: boolean;
+  cells: { index: number; status: string; seconds: number; cpu_seconds?: number; dropped_bytes?: number }[];
+}
+
+/** Runs the grading notebook under the limits; the executed notebook is in the result's `nb`. */
+export function execute(nb: Notebook, roles: Role[], limits: Limits, logPath: string, probePath: string): Execution {
+  const info: Execution = { status: "completed", cells: [], flags: [], notes: [], nb };
+  const jdir = mkdtempSync(join(tmpdir(), "mlp-hw-jp-"));
+  const cgroup = limits.sandbox ? new Cgroup(limits.memory_mb + 256, limits.pids ?? 256) : null;
+  if (cgroup?.note) info.notes.push(cgroup.note);
+  try {
+    writeKernelspec(jdir, limits, logPath, probePath, cgroup);
+    const conn = join(jdir, "conn");
+    mkdirSync(conn);
+    const input = join(jdir, "grading.ipynb"), output = join(jdir, "executed.ipynb"), recordFile = join(jdir, "record.json");
+    writeNotebook(nb, input);
+    const student = (role: Role) => !role.startsWith("probe:") && role !== "guard";
+    const job = {
+      notebook: input, output, record: recordFile, cwd: jdir,
+      kernel: {
+        name: KERNEL_NAME, jupyter_path: jdir, connection_file: join(conn, "kernel.json"), startup_timeout: limits.startup_timeout,
+        // no network in the sandbox: ZeroMQ over unix sockets in the connection folder
+        ...(limits.sandbox ? { transport: "ipc", ip: join(conn, "k") } : { transport: "tcp" }),
+      },
+      cells: roles.map((role) => (student(role) ? { budget: limits.cell_timeout, pool: "student" } : { budget: limits.probe_timeout })),
+      pools: { student: limits.notebook_timeout },
+      cpu_usage_file: cgroup?.cpuUsageFile ?? null,
+      wall_factor: WALL_FACTOR, wall_extra: 30,
+      on_timeout: "interrupt", timeout_note: "grader", retry_aborted: 2, skip_empty: false,
+      output_caps: { cell: limits.cell_output_mb * 1048576, total: limits.total_output_mb * 1048576, note: "grader" },
+    };
+    writeFileSync(join(jdir, "job.json"), JSON.stringify(job));
+    const r = spawnSync(python(), [join(ROOT, "scripts", "nbexec.py"), join(jdir, "job.json")], {
+      encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "pipe"],
+    });
+    if (!existsSync(recordFile)) {
+      info.status = "grader-error";
+      info.error = `the notebook executor exited with ${r.status ?? r.signal}: ${tail((r.stderr ?? "") + (r.stdout ?? ""), 300)}`;
+      return info;
+    }
+    const rec = JSON.parse(readFileSync(recordFile, "utf8")) as ExecutorRecord;
+    if (existsSync(output)) info.nb = parseNotebook(readFileSync(output, "utf8"));
+    info.seconds = rec.seconds;
+    info.limits_in = rec.limits_in;
+    for (const c of rec.cells) {
+      const role = roles[c.index];
+      if (c.status === "not-run") break; // after the executor stopped
+      const cell: CellRecord = { index: c.index, role, status: c.status, seconds: c.seconds };
+      if (c.cpu_seconds !== undefined) cell.cpu_seconds = c.cpu_seconds;
+      if (c.dropped_bytes) cell.dropped_bytes = c.dropped_bytes;
+      info.cells.push(cell);
+      if (c.status === "skipped" && !info.flags.includes("notebook-timeout")) info.flags.push("notebook-timeout");
+      if (c.status === "timeout" && !info.flags.includes("cell-timeout")) info.flags.push("cell-timeout");
+      if (c.status === "error" && cellText(info.nb.cells[c.index], "stderr").includes("Unexpected pending rebuildTimer") && !info.flags.includes("kernel-broken")) {
+        info.flags.push("kernel-broken"); // tslab's compiler breaks after some interrupts
+      }
+    }
+    if (rec.status === "kernel-died" || rec.status === "kernel-unresponsive") info.status = rec.status;
+    else if (rec.status === "error") {
+      info.status = "grader-error";
+      info.error = rec.error;
+    }
+    if (rec.output_dropped) info.flags.push("output-limit");
+  } catch (e) {
+    if (info.status === "completed") info.status = "grader-error";
+    info.error = tail(e instanceof Error ? `${e.name}: ${e.message}` : String(e), 300);
+  } finally {
+    if (cgroup?.usable) {
+      info.memory_peak_mb = cgroup.memoryPeakMb();
+      info.memory_cap_mb = limits.memory_mb + 256;
+    }
+    if (cgroup) {
+      if (cgroup.oomKilled()) info.flags.push("memory-limit");
+      if (cgroup.pidsHit()) info.flags.push("process-limit");
+      cgroup.remove(); // every process the kernel started is gone
+    }
+    rmSync(jdir, { recursive: true, force: true });
+  }
+  try {
+    const log = readFileSync(logPath, "utf8").slice(0, 200000);
+    if (/heap out of memory|allocation failed|Allocation failed/i.test(log) && !info.flags.includes("memory-limit")) info.flags.push("memory-limit");
+  } catch {
+    // no log
+  }
+  return info;
+}
