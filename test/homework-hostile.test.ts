@@ -41,7 +41,7 @@ export function treeHash(dir: string, skipNames: string[] = []): string {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test("hostile class: honest full marks, no cheat credited, nothing outside the outputs changed, no network, no leaks", { skip }, async () => {
-  const expected: Record<string, { status: string; score: number; flag?: string }> = JSON.parse(readFileSync(join(HOSTILE, "expected.json"), "utf8"));
+  const expected: Record<string, { status: string; score: number; flag?: string; noflags?: string[] }> = JSON.parse(readFileSync(join(HOSTILE, "expected.json"), "utf8"));
   const reached: string[] = [];
   // a listener on the first free port the attack tries (two checkouts may run this test at once)
   const server = createServer((s) => s.on("data", (d) => reached.push(String(d))));
@@ -81,6 +81,7 @@ test("hostile class: honest full marks, no cheat credited, nothing outside the o
     assert.equal(got.status, want.status, `${name}: status (${JSON.stringify(got.flags)})`);
     assert.equal(got.score, want.score, `${name}: score (${JSON.stringify(got.flags)})`);
     if (want.flag) assert.ok(got.flags.some((f: string) => f.startsWith(want.flag!)), `${name}: flag ${want.flag} in ${got.flags}`);
+    for (const no of want.noflags ?? []) assert.ok(!got.flags.some((f: string) => f.startsWith(no)), `${name}: no flag ${no} in ${got.flags}`);
   }
   assert.equal(by["honest-a"].score, 10);
   assert.equal(by["honest-b"].score, 10);

@@ -490,7 +490,7 @@ class Cgroup:
                     time.sleep(0.05)
 
 
-def sandbox_config(jdir, limits, log_path, probe_path, cgroup):
+def sandbox_config(jdir, limits, log_path, probe_path, cgroup, limit_token):
     """What sandbox.py mounts and runs. The kernel sees only: node_modules, src/, kernel/, the public check
     helpers, this preload, its connection folder (read-write) and a private /tmp."""
     node = os.path.realpath(limits.get("node") or shutil.which("node") or "/usr/bin/node")
@@ -510,7 +510,7 @@ def sandbox_config(jdir, limits, log_path, probe_path, cgroup):
     cpu = int(limits["notebook_timeout"] + 20 * limits["probe_timeout"] + 60)
     return {
         "binds": binds, "cwd": S, "conn_dir": os.path.join(jdir, "conn"), "probe_file": probe_path,
-        "log_file": log_path, "cgroup": cgroup.dirs or None,
+        "log_file": log_path, "cgroup": cgroup.dirs or None, "limit_token": limit_token,
         "limits": {"data_mb": int(limits["memory_mb"]), "cpu_s": cpu, "fsize_mb": 64, "nofile": 1024},
         "argv": [node, "--max-old-space-size=%d" % int(limits["heap_mb"]), "--require",
                  S + "/scripts/hw/kernel-preload.cjs", S + "/kernel/launcher.cjs", "{connection_file}"],
@@ -522,16 +522,17 @@ def sandbox_config(jdir, limits, log_path, probe_path, cgroup):
 
 def output_env(limits):
     return {"MLP_HW_CELL_OUTPUT_BYTES": str(int(limits["cell_output_mb"] * 1048576)),
-            "MLP_HW_TOTAL_OUTPUT_BYTES": str(int(limits["total_output_mb"] * 1048576))}
+            "MLP_HW_TOTAL_OUTPUT_BYTES": str(int(limits["total_output_mb"] * 1048576)),
+            "MLP_HW_LIMIT_FD": "4"}  # the output-limit token's pipe (sandbox.py, limited.py)
 
 
-def write_kernelspec(dirpath, limits, log_path, probe_path, cgroup, sandboxed):
+def write_kernelspec(dirpath, limits, log_path, probe_path, cgroup, sandboxed, limit_token):
     kdir = os.path.join(dirpath, "kernels", "mlp-hw-grade")
     os.makedirs(kdir, exist_ok=True)
     if sandboxed:
         cfg_path = os.path.join(dirpath, "sandbox.json")
         with open(cfg_path, "w") as f:
-            json.dump(sandbox_config(dirpath, limits, log_path, probe_path, cgroup), f)
+            json.dump(sandbox_config(dirpath, limits, log_path, probe_path, cgroup, limit_token), f)
         argv = [sys.executable, os.path.join(HERE, "sandbox.py"), "--config", cfg_path, "--", "{connection_file}"]
         env = {}
     else:
@@ -539,7 +540,7 @@ def write_kernelspec(dirpath, limits, log_path, probe_path, cgroup, sandboxed):
         node = limits.get("node") or shutil.which("node") or "node"
         cpu = int(limits["notebook_timeout"] + 20 * limits["probe_timeout"] + 60)
         argv = [sys.executable, os.path.join(HERE, "limited.py"), "--data-mb", str(int(limits["memory_mb"])),
-                "--cpu-s", str(cpu), "--fsize-mb", "64", "--log", log_path, "--probe", probe_path, "--",
+                "--cpu-s", str(cpu), "--fsize-mb", "64", "--log", log_path, "--probe", probe_path, "--token", limit_token, "--",
                 node, "--max-old-space-size=%d" % int(limits["heap_mb"]), "--require", os.path.join(HERE, "kernel-preload.cjs"),
                 os.path.join(ROOT, "kernel", "launcher.cjs"), "{connection_file}"]
         env = dict(output_env(limits), MLP_KERNEL_CACHE="off")
@@ -646,8 +647,10 @@ def cell_text(cell, stream=None):
 TIMEOUT_REPLY = {"ename": "MlpHwCellTimeout", "evalue": "cell timed out; the grader interrupted the kernel", "traceback": []}
 
 
-def execute(nb, roles, limits, log_path, probe_path):
-    """Runs the grading notebook. Returns dict(status, cells=[{role, status, seconds}], flags)."""
+def execute(nb, roles, limits, log_path, probe_path, limit_token):
+    """Runs the grading notebook. Returns dict(status, cells=[{role, status, seconds}], flags).
+    `limit_token` authenticates the kernel preload's output-limit notice on the probe channel (it reaches the
+    preload on a pipe closed before any cell runs; see sandbox.py)."""
     info = {"status": "completed", "cells": [], "flags": [], "notes": []}
     jdir = tempfile.mkdtemp(prefix="mlp-hw-jp-")
     sandboxed = limits.get("sandbox", True)
@@ -657,7 +660,7 @@ def execute(nb, roles, limits, log_path, probe_path):
     try:
         from jupyter_client.manager import KernelManager
 
-        kernel = write_kernelspec(jdir, limits, log_path, probe_path, cgroup, sandboxed)
+        kernel = write_kernelspec(jdir, limits, log_path, probe_path, cgroup, sandboxed, limit_token)
         os.environ["JUPYTER_PATH"] = jdir + os.pathsep + os.environ.get("JUPYTER_PATH", "")
         conn = os.path.join(jdir, "conn")
         os.makedirs(conn)
@@ -781,13 +784,16 @@ def execute(nb, roles, limits, log_path, probe_path):
                 info["flags"].append("process-limit")
             cgroup.remove()  # every process the kernel started is gone
         shutil.rmtree(jdir, ignore_errors=True)
-    try:
-        with open(log_path, encoding="utf-8", errors="replace") as f:
-            log = f.read(200000)
-        if re.search(r"heap out of memory|allocation failed|Allocation failed", log, re.I) and "memory-limit" not in info["flags"]:
-            info["flags"].append("memory-limit")
-    except OSError:
-        pass
+    # The kernel's log is text submitted code can write (fs.writeSync(2, ...)): it is read only to explain
+    # a kernel death the grader saw itself; memory-limit otherwise comes from the cgroup alone.
+    if info["status"] == "kernel-died" and "memory-limit" not in info["flags"]:
+        try:
+            with open(log_path, encoding="utf-8", errors="replace") as f:
+                log = f.read(200000)
+            if re.search(r"heap out of memory|allocation failed", log, re.I):
+                info["flags"].append("memory-limit")
+        except OSError:
+            pass
     return info
 
 
@@ -911,15 +917,16 @@ def compare_case(case, got):
 PROBE_MAX_BYTES = 64 << 20
 
 
-def parse_probe_channel(text, nonce):
+def parse_probe_channel(text, nonce, limit_token=None):
     """{case id: payload} from the probe channel (fd 3 of the kernel). Every value on it was computed in the
     sandbox, which never holds an expected value, so a line written there by submitted code can carry only
     its own answers. Still: a case reported more than once is not credited (returned in `duplicated`), and
-    lines without this run's nonce are counted as foreign."""
+    lines without this run's nonce are counted as foreign. The kernel preload's output-limit notice counts
+    only with this run's limit token (submitted code can write fd 3 but never saw the token)."""
     got, forged, duplicated = {}, 0, set()
     limit_hit = False
     for line in text.splitlines():
-        if line.strip() == "MLPHW-OUTPUT-LIMIT":
+        if limit_token and line.strip() == "MLPHW-OUTPUT-LIMIT " + limit_token:
             limit_hit = True
             continue
         m = PROBE_LINE_RE.match(line.strip())
@@ -1039,7 +1046,8 @@ def grade_one(plan, path, limits, public_only=False, executed_out=None, student=
     fd, probe_path = tempfile.mkstemp(prefix="mlp-hw-probe-", suffix=".txt")
     os.close(fd)
     try:
-        info = execute(nb, roles, limits, log_path, probe_path)
+        limit_token = secrets.token_hex(16)
+        info = execute(nb, roles, limits, log_path, probe_path, limit_token)
         with open(probe_path, "rb") as f:
             probe_text = f.read(PROBE_MAX_BYTES).decode("utf-8", "replace")
     finally:
@@ -1064,7 +1072,7 @@ def grade_one(plan, path, limits, public_only=False, executed_out=None, student=
         result["first_error"] = {"where": cell_place(src, nb.cells[i], plan), "question": cell_question(src, nb.cells[i], plan),
                                  "cell": first_line(nb.cells[i].source), "stderr": cell_text(nb.cells[i], "stderr").strip()[:600]}
         result["locked_failures"] = [cell_question(src, nb.cells[j], plan) for j, x in errors if x["role"] == "locked"]
-    got, forged, duplicated, limit_hit = parse_probe_channel(probe_text, nonce)
+    got, forged, duplicated, limit_hit = parse_probe_channel(probe_text, nonce, limit_token)
     if limit_hit and "output-limit" not in result["flags"]:
         result["flags"].append("output-limit")
     forged += count_stdout_probe_lines(nb)

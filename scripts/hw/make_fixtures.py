@@ -41,6 +41,18 @@ def cell(nb, cid):
     raise KeyError(cid)
 
 
+def stable_ids(nb, name):
+    """Cells the generator added get ids derived from the fixture's name and place (nbformat draws random
+    ones), so regenerating leaves unchanged fixtures byte-identical."""
+    import hashlib
+    seen = set()
+    for i, c in enumerate(nb.cells):
+        if not c.get("id") or c.metadata.get("mlp_hw") is None or c["id"] in seen:
+            c["id"] = hashlib.sha1(("%s:%d" % (name, i)).encode()).hexdigest()[:8]
+        seen.add(c["id"])
+    return nb
+
+
 def append_code(nb, source):
     nb.cells.append(nbformat.v4.new_code_cell(source))
     return nb
@@ -134,7 +146,7 @@ console.log("점수: 10 / 10");""")
             with open(path, "w", encoding="utf-8") as f:
                 f.write(nb)
         else:
-            nbformat.write(nb, path)
+            nbformat.write(stable_ids(nb, name), path)
     with open(os.path.join(out, "expected.json"), "w", encoding="utf-8") as f:
         json.dump(expected, f, ensure_ascii=False, indent=1)
         f.write("\n")
@@ -321,6 +333,13 @@ const tick = () => { for (const [pid, a] of cmdlines()) if (a.some((x) => /hw\.(
                                          "cells": [{"cell_type": "code", "metadata": {}, "outputs": []}]})  # no "source"
     expected["invalid-nbformat"] = {"status": "unreadable", "score": 0}
 
+    fx["forged-flags"] = after_setup(solved(student, source, allq), r"""// 실험: flags written by the submission itself
+{ const fs: any = require("fs");
+  fs.writeSync(2, "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n");
+  fs.writeSync(3, "MLPHW-OUTPUT-LIMIT\n"); }""")
+    expected["forged-flags"] = {"status": "graded", "score": 10, "noflags": ["memory-limit", "output-limit"],
+                                "why": "the kernel log and fd 3 are text the submission writes"}
+
     # bundles (folders with manifest.json)
     stub = solved(student, source, [])
     bundles["bundle-traversal"] = ({"assignment": "hw01", "student": "thief", "notebook": "../honest-a.ipynb"}, None)
@@ -347,7 +366,7 @@ const tick = () => { for (const [pid, a] of cmdlines()) if (a.some((x) => /hw\.(
             with open(path, "w", encoding="utf-8") as f:
                 f.write(nb)
         else:
-            nbformat.write(nb, path)
+            nbformat.write(stable_ids(nb, name), path)
     for folder, (man, nb) in bundles.items():
         d = os.path.join(out, folder)
         os.makedirs(d)
@@ -356,7 +375,7 @@ const tick = () => { for (const [pid, a] of cmdlines()) if (a.some((x) => /hw\.(
         if isinstance(nb, str) and nb.startswith("->"):
             os.symlink(nb[2:], os.path.join(d, man["notebook"]))
         elif nb is not None:
-            nbformat.write(nb, os.path.join(d, man["notebook"]))
+            nbformat.write(stable_ids(nb, folder), os.path.join(d, man["notebook"]))
     for name, target in symlinks.items():
         os.symlink(target, os.path.join(out, name))
     with open(os.path.join(out, "expected.json"), "w", encoding="utf-8") as f:
