@@ -1171,9 +1171,18 @@ def read_regular(path, limit):
         os.close(fd)
 
 
-def discover(folder, max_bytes):
-    """[(student id, display path, bytes or None, problem or None, manifest or None)] for the folder's *.ipynb
-    files and submit bundles (folders with manifest.json). Everything is data: a manifest names only a file
+def bundle_id(folder_name, assignment):
+    """A bundle's student id: its folder name, without the `<assignment>-` that `submit` puts in front. The
+    manifest's `student` is text the student wrote; it is compared with this, never trusted."""
+    if assignment and folder_name.startswith(assignment + "-") and len(folder_name) > len(assignment) + 1:
+        folder_name = folder_name[len(assignment) + 1:]
+    return safe_id(folder_name)
+
+
+def discover(folder, max_bytes, assignment=None):
+    """[(student id, display path, bytes or None, problem or None, manifest or None, flags)] for the folder's
+    *.ipynb files and submit bundles (folders with manifest.json). Everything is data: ids come from file and
+    folder names (a manifest `student` that disagrees is flagged and ignored), a manifest names only a file
     inside its own bundle, symlinks (files, bundles, manifests) are refused, and the bytes are read once,
     here, before any kernel runs."""
     out = []
@@ -1183,7 +1192,7 @@ def discover(folder, max_bytes):
             continue
         if os.path.islink(p):
             if name.endswith(".ipynb") or os.path.isdir(p):
-                out.append((safe_id(os.path.splitext(name)[0]), name, None, "심볼릭 링크(symlink)는 받지 않습니다", None))
+                out.append((safe_id(os.path.splitext(name)[0]), name, None, "심볼릭 링크(symlink)는 받지 않습니다", None, []))
             continue
         if os.path.isdir(p):
             mpath = os.path.join(p, "manifest.json")
@@ -1194,26 +1203,28 @@ def discover(folder, max_bytes):
                 if not isinstance(man, dict):
                     raise ValueError("manifest.json is not an object")
             except (OSError, ValueError) as e:
-                out.append((safe_id(name), name + "/manifest.json", None, "manifest.json을 읽을 수 없습니다", None))
+                out.append((bundle_id(name, assignment), name + "/manifest.json", None, "manifest.json을 읽을 수 없습니다", None, []))
                 continue
-            student = safe_id(man.get("student") or name)
+            student = bundle_id(name, assignment)
+            claimed = man.get("student")
+            flags = [] if claimed is None or (isinstance(claimed, str) and safe_id(claimed) == student) else ["manifest-student-mismatch (ignored)"]
             nbname = man.get("notebook")
             if not isinstance(nbname, str) or nbname in ("", ".", "..") or "/" in nbname or "\\" in nbname or "\0" in nbname:
-                out.append((student, name + "/manifest.json", None, "manifest의 notebook은 묶음 안의 파일 이름이어야 합니다", man))
+                out.append((student, name + "/manifest.json", None, "manifest의 notebook은 묶음 안의 파일 이름이어야 합니다", man, flags))
                 continue
             try:
                 data = read_regular(os.path.join(p, nbname), max_bytes)
             except OSError:
-                out.append((student, name + "/" + nbname, None, "묶음 안의 노트북을 읽을 수 없습니다 (없음, 심볼릭 링크, 또는 일반 파일이 아님)", man))
+                out.append((student, name + "/" + nbname, None, "묶음 안의 노트북을 읽을 수 없습니다 (없음, 심볼릭 링크, 또는 일반 파일이 아님)", man, flags))
                 continue
-            out.append((student, name + "/" + nbname, data, None if data is not None else "too-large", man))
+            out.append((student, name + "/" + nbname, data, None if data is not None else "too-large", man, flags))
         elif name.endswith(".ipynb"):
             try:
                 data = read_regular(p, max_bytes)
             except OSError:
-                out.append((safe_id(name[:-6]), name, None, "노트북을 읽을 수 없습니다", None))
+                out.append((safe_id(name[:-6]), name, None, "노트북을 읽을 수 없습니다", None, []))
                 continue
-            out.append((safe_id(name[:-6]), name, data, None if data is not None else "too-large", None))
+            out.append((safe_id(name[:-6]), name, data, None if data is not None else "too-large", None, []))
     return out
 
 
@@ -1357,7 +1368,7 @@ def cmd_grade(plan, args):
     out_dir = args.out or os.path.join(ROOT, "build", "grades", plan["id"])
     os.makedirs(out_dir, exist_ok=True)
     max_bytes = int(limits["max_notebook_mb"] * 1048576)
-    found = discover(folder, max_bytes)
+    found = discover(folder, max_bytes, plan["id"])
     if not found:
         print("grade: no submissions (*.ipynb or bundles with manifest.json) in %s" % folder)
         return 2
@@ -1373,20 +1384,20 @@ def cmd_grade(plan, args):
         if len(items) > 1:
             rows[student] = blank_result(plan, student, ", ".join(i[1] for i in items), "duplicate-student",
                                          "같은 학번으로 제출물이 %d개 있습니다 (채점하지 않음)" % len(items),
-                                         ["duplicate-student:%d" % len(items)])
+                                         ["duplicate-student:%d" % len(items)] + [f for i in items for f in i[5]])
             continue
-        _, shown, data, problem, man = items[0]
+        _, shown, data, problem, man, id_flags = items[0]
         if problem == "too-large":
-            rows[student] = blank_result(plan, student, shown, "too-large", "파일이 너무 큽니다 (> %g MB)" % limits["max_notebook_mb"])
+            rows[student] = blank_result(plan, student, shown, "too-large", "파일이 너무 큽니다 (> %g MB)" % limits["max_notebook_mb"], id_flags)
             continue
         if problem:
-            rows[student] = blank_result(plan, student, shown, "unreadable", problem)
+            rows[student] = blank_result(plan, student, shown, "unreadable", problem, id_flags)
             continue
         staged = os.path.join(staged_dir, student + ".ipynb")
         with open(staged, "wb") as f:
             f.write(data)
         digest = hashlib.sha256(data).hexdigest()
-        jobs.append((student, shown, staged, digest, man, data))
+        jobs.append((student, shown, staged, digest, man, id_flags))
     notes = []
     print("grade: %d submissions of %s, %d in parallel (cell %gs, notebook %gs, memory %d MB, output %g MB/cell)%s"
           % (len(by_id), plan["id"], limits["parallel"], limits["cell_timeout"], limits["notebook_timeout"],
@@ -1402,9 +1413,10 @@ def cmd_grade(plan, args):
             sys.stdout.flush()
 
     def one(job):
-        student, shown, staged, digest, man, _ = job
+        student, shown, staged, digest, man, id_flags = job
         r = run_child(args.plan, student, staged, limits, workdir, executed_dir)
         r["student"], r["file"], r["sha256"] = student, shown, digest
+        r["flags"] = list(id_flags) + list(r.get("flags") or [])
         if man is not None:
             want = (man.get("files") or {}).get(man.get("notebook"))
             if want and want != digest:

@@ -341,18 +341,26 @@ const tick = () => { for (const [pid, a] of cmdlines()) if (a.some((x) => /hw\.(
                                 "why": "the kernel log and fd 3 are text the submission writes"}
 
     # bundles (folders with manifest.json)
+    # A bundle's id is its folder name without the "hw01-" `submit` puts in front; the manifest's "student"
+    # is compared with it and never trusted.
     stub = solved(student, source, [])
-    bundles["bundle-traversal"] = ({"assignment": "hw01", "student": "thief", "notebook": "../honest-a.ipynb"}, None)
+    bundles["hw01-thief"] = ({"assignment": "hw01", "student": "thief", "notebook": "../honest-a.ipynb"}, None)
     expected["thief"] = {"status": "unreadable", "score": 0, "why": "a manifest path outside the bundle"}
-    bundles["bundle-absolute"] = ({"assignment": "hw01", "student": "thief2", "notebook": "/proc/self/cwd/homework/hw01/hw01.ipynb"}, None)
+    bundles["hw01-thief2"] = ({"assignment": "hw01", "student": "thief2", "notebook": "/proc/self/cwd/homework/hw01/hw01.ipynb"}, None)
     expected["thief2"] = {"status": "unreadable", "score": 0}
     bundles["bundle-evil-id"] = ({"assignment": "hw01", "student": "/proc/self/cwd/homework/hw01/hw01", "notebook": "hw01.ipynb"}, stub)
-    expected["_proc_self_cwd_homework_hw01_hw01"] = {"status": "graded", "score": 0, "why": "the id named the instructor's source"}
-    bundles["bundle-dup-1"] = ({"assignment": "hw01", "student": "s-dup", "notebook": "hw01.ipynb"}, stub)
-    bundles["bundle-dup-2"] = ({"assignment": "hw01", "student": "s-dup", "notebook": "hw01.ipynb"}, solved(student, source, allq))
+    expected["bundle-evil-id"] = {"status": "graded", "score": 0, "flag": "manifest-student-mismatch",
+                                  "why": "the manifest's id named the instructor's source"}
+    bundles["hw01-s-dup"] = ({"assignment": "hw01", "student": "s-dup", "notebook": "hw01.ipynb"}, stub)
+    fx["s-dup"] = solved(student, source, allq)  # the same id twice: a bundle and a plain file
     expected["s-dup"] = {"status": "duplicate-student", "score": 0, "flag": "duplicate-student"}
-    bundles["bundle-symlink"] = ({"assignment": "hw01", "student": "linker", "notebook": "hw01.ipynb"}, "->../honest-a.ipynb")
+    bundles["hw01-linker"] = ({"assignment": "hw01", "student": "linker", "notebook": "hw01.ipynb"}, "->../honest-a.ipynb")
     expected["linker"] = {"status": "unreadable", "score": 0}
+    # a bundle claiming a classmate's id must not knock the classmate out of the run
+    fx["20240001"] = solved(student, source, allq)
+    expected["20240001"] = {"status": "graded", "score": 10, "why": "a classmate's manifest claims this id"}
+    bundles["claim-classmate-id"] = ({"assignment": "hw01", "student": "20240001", "notebook": "hw01.ipynb"}, stub)
+    expected["claim-classmate-id"] = {"status": "graded", "score": 0, "flag": "manifest-student-mismatch"}
     symlinks = {"linked.ipynb": "honest-a.ipynb"}
     expected["linked"] = {"status": "unreadable", "score": 0, "why": "symlinks are refused"}
 
