@@ -1134,15 +1134,27 @@ def cmd_grade_one(plan, args):
 # grade a folder
 
 
-ID_RE = re.compile(r"[^A-Za-z0-9._-]")
+ID_MAX_CHARS, ID_MAX_BYTES = 64, 192  # 192 UTF-8 bytes + ".ipynb" stay under a file name's 255 bytes
 
 
 def safe_id(raw):
-    """A student id as the grader uses it in file names and rows: letters, digits, . _ - only, never
-    starting with . or - (no hidden files, no options, no CSV formulas), at most 64 characters."""
-    s = ID_RE.sub("_", str(raw))[:64]
+    """A student id as the grader uses it in file names and rows. The name is NFC-normalised; Unicode
+    letters, digits and marks (김철수, José) and . _ - are kept, anything else becomes _, and an id never
+    starts with . or - (no hidden files, no options, no CSV formulas). When that changed the name or it is
+    longer than 64 characters (192 bytes), 8 hex digits of the name's sha256 are appended (after at most
+    55 characters of it), so distinct names never merge into one id; the same name always gives the same
+    id. Idempotent: safe_id(safe_id(x)) == safe_id(x)."""
+    import unicodedata
+
+    name = unicodedata.normalize("NFC", str(raw))
+    s = "".join(ch if ch in "._-" or unicodedata.category(ch)[0] in "LNM" else "_" for ch in name)
     if not s or s[0] in ".-":
-        s = "_" + s[:63]
+        s = "_" + s
+    if s != name or len(s) > ID_MAX_CHARS or len(s.encode("utf-8")) > ID_MAX_BYTES:
+        s = s[:ID_MAX_CHARS - 9]
+        while len(s.encode("utf-8")) > ID_MAX_BYTES - 9:
+            s = s[:-1]
+        s += "-" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     return s
 
 

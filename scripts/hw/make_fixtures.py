@@ -15,7 +15,7 @@ import nbformat
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-from hw import hw_meta, make_student_notebook  # noqa: E402
+from hw import hw_meta, make_student_notebook, safe_id  # noqa: E402
 
 
 def load(path):
@@ -339,6 +339,15 @@ const tick = () => { for (const [pid, a] of cmdlines()) if (a.some((x) => /hw\.(
   fs.writeSync(3, "MLPHW-OUTPUT-LIMIT\n"); }""")
     expected["forged-flags"] = {"status": "graded", "score": 10, "noflags": ["memory-limit", "output-limit"],
                                 "why": "the kernel log and fd 3 are text the submission writes"}
+
+    # distinct names give distinct ids (one kernel: the others are cut short as unreadable, which is enough
+    # to show each keeps its own row)
+    broken = '{"cells": ['
+    fx["김철수"] = solved(student, source, allq)
+    expected[safe_id("김철수")] = {"status": "graded", "score": 10, "why": "Korean names are kept"}
+    for name in ["이영희", "a" * 64 + "X", "a" * 64 + "Y", "new\nline", "new_line"]:
+        fx[name] = broken
+        expected[safe_id(name)] = {"status": "unreadable", "score": 0, "why": "distinct names, distinct ids"}
 
     # bundles (folders with manifest.json)
     # A bundle's id is its folder name without the "hw01-" `submit` puts in front; the manifest's "student"
