@@ -84,6 +84,10 @@ test("hostile class: honest full marks, no cheat credited, nothing outside the o
     for (const no of want.noflags ?? []) assert.ok(!got.flags.some((f: string) => f.startsWith(no)), `${name}: no flag ${no} in ${got.flags}`);
   }
   assert.equal(by["honest-a"].score, 10);
+  // every entry of the folder is a row, part of a duplicate-student row, or listed as skipped
+  const run = JSON.parse(readFileSync(join(out, "run.json"), "utf8"));
+  assert.equal(run.entries, readdirSync(HOSTILE).length, "run.json counts every entry of the folder");
+  assert.deepEqual(run.skipped.map((x: { entry: string }) => x.entry).sort(), ["expected.json", "notes.txt"]);
   assert.equal(by["honest-b"].score, 10);
 
   assert.equal(instructor(), tree0, "the instructor's tree (homework/, src/, kernel/, scripts/, tools/) is unchanged");

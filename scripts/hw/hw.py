@@ -1191,24 +1191,50 @@ def bundle_id(folder_name, assignment):
     return safe_id(folder_name)
 
 
-def discover(folder, max_bytes, assignment=None):
+def is_notebook_name(name):
+    return name.lower().endswith(".ipynb") and len(name) > 6
+
+
+def discover(folder, max_bytes, assignment=None, skipped=None):
     """[(student id, display path, bytes or None, problem or None, manifest or None, flags)] for the folder's
     *.ipynb files and submit bundles (folders with manifest.json). Everything is data: ids come from file and
     folder names (a manifest `student` that disagrees is flagged and ignored), a manifest names only a file
     inside its own bundle, symlinks (files, bundles, manifests) are refused, and the bytes are read once,
-    here, before any kernel runs."""
+    here, before any kernel runs. A folder without manifest.json is a bundle of its one notebook (*.ipynb in
+    any case); every other entry is appended to `skipped` as (name, reason): nothing is left out silently."""
     out = []
+    skipped = [] if skipped is None else skipped
     for name in sorted(os.listdir(folder)):
         p = os.path.join(folder, name)
         if name.startswith("."):
+            skipped.append((name, "숨김 파일 (hidden entry)"))
             continue
         if os.path.islink(p):
-            if name.endswith(".ipynb") or os.path.isdir(p):
+            if is_notebook_name(name) or os.path.isdir(p):
                 out.append((safe_id(os.path.splitext(name)[0]), name, None, "심볼릭 링크(symlink)는 받지 않습니다", None, []))
+            else:
+                skipped.append((name, "심볼릭 링크, 노트북 아님 (symlink, not a notebook)"))
             continue
         if os.path.isdir(p):
             mpath = os.path.join(p, "manifest.json")
             if not os.path.lexists(mpath):
+                # no manifest: the folder's one notebook, if it holds exactly one
+                try:
+                    nbs = sorted(n for n in os.listdir(p) if is_notebook_name(n) and not n.startswith("."))
+                except OSError:
+                    nbs = None
+                student = bundle_id(name, assignment)
+                if nbs is None or len(nbs) != 1:
+                    why = ("폴더를 읽을 수 없습니다" if nbs is None else
+                           "manifest.json이 없고 노트북(.ipynb)이 %d개입니다 (하나여야 합니다)" % len(nbs))
+                    out.append((student, name + "/", None, why, None, []))
+                    continue
+                try:
+                    data = read_regular(os.path.join(p, nbs[0]), max_bytes)
+                except OSError:
+                    out.append((student, name + "/" + nbs[0], None, "노트북을 읽을 수 없습니다 (심볼릭 링크 또는 일반 파일이 아님)", None, []))
+                    continue
+                out.append((student, name + "/" + nbs[0], data, None if data is not None else "too-large", None, []))
                 continue
             try:
                 man = json.loads(read_regular(mpath, 1 << 20) or b"null")
@@ -1230,13 +1256,15 @@ def discover(folder, max_bytes, assignment=None):
                 out.append((student, name + "/" + nbname, None, "묶음 안의 노트북을 읽을 수 없습니다 (없음, 심볼릭 링크, 또는 일반 파일이 아님)", man, flags))
                 continue
             out.append((student, name + "/" + nbname, data, None if data is not None else "too-large", man, flags))
-        elif name.endswith(".ipynb"):
+        elif is_notebook_name(name):
             try:
                 data = read_regular(p, max_bytes)
             except OSError:
                 out.append((safe_id(name[:-6]), name, None, "노트북을 읽을 수 없습니다", None, []))
                 continue
             out.append((safe_id(name[:-6]), name, data, None if data is not None else "too-large", None, []))
+        else:
+            skipped.append((name, "노트북(.ipynb)도 제출 폴더도 아닙니다 (not a notebook or a bundle)"))
     return out
 
 
@@ -1380,7 +1408,11 @@ def cmd_grade(plan, args):
     out_dir = args.out or os.path.join(ROOT, "build", "grades", plan["id"])
     os.makedirs(out_dir, exist_ok=True)
     max_bytes = int(limits["max_notebook_mb"] * 1048576)
-    found = discover(folder, max_bytes, plan["id"])
+    skipped = []
+    found = discover(folder, max_bytes, plan["id"], skipped)
+    entries = len(found) + len(skipped)
+    for name, why in skipped:
+        print("grade: skipped %s — %s" % (json.dumps(name, ensure_ascii=False), why))
     if not found:
         print("grade: no submissions (*.ipynb or bundles with manifest.json) in %s" % folder)
         return 2
@@ -1460,13 +1492,19 @@ def cmd_grade(plan, args):
     results = [rows[k] for k in sorted(rows)]
     write_reports(plan, results, out_dir)
     with open(os.path.join(out_dir, "run.json"), "w") as f:
-        json.dump({"seconds": round(elapsed, 2), "submissions": len(results), "parallel": limits["parallel"],
+        json.dump({"seconds": round(elapsed, 2), "submissions": len(results), "entries": entries,
+                   "skipped": [{"entry": n, "reason": w} for n, w in skipped], "parallel": limits["parallel"],
                    "sandbox": "bubblewrap" if limits["sandbox"] else "none", "notes": notes,
                    "modified_submissions": changed}, f, indent=1)
     for n in notes:
         print("grade: note: " + n)
     print("grade: %d submissions graded in %.1f s → %s (results.json, grades.csv, feedback/%s)"
           % (len(results), elapsed, out_dir, ", manual.csv" if any(q["kind"] == "manual" for q in plan["questions"]) else ""))
+    merged = len(found) - len(by_id)
+    print("grade: the folder's %d entries: %d rows (%d graded, %d not graded)%s, %d skipped (listed above)"
+          % (entries, len(results), sum(1 for r in results if r["status"] == "graded"),
+             sum(1 for r in results if r["status"] != "graded"),
+             " + %d entries merged into duplicate-student rows" % merged if merged else "", len(skipped)))
     if changed:
         print("grade: ERROR: submission files changed during grading: %s" % changed)
         return 1

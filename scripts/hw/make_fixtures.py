@@ -349,6 +349,14 @@ const tick = () => { for (const [pid, a] of cmdlines()) if (a.some((x) => /hw\.(
         fx[name] = broken
         expected[safe_id(name)] = {"status": "unreadable", "score": 0, "why": "distinct names, distinct ids"}
 
+    # every entry of the folder is accounted for: a folder without manifest.json is graded as its one
+    # notebook, or listed as unreadable; .IPYNB counts; other files are listed as skipped (run.json)
+    raw_files = {"20240002/hw01.ipynb": broken, "20240003.IPYNB": broken,
+                 "20240004/a.ipynb": broken, "20240004/b.ipynb": broken, "notes.txt": "not a submission\n"}
+    expected["20240002"] = {"status": "unreadable", "score": 0, "why": "a folder without manifest.json, one notebook"}
+    expected["20240003"] = {"status": "unreadable", "score": 0, "why": ".IPYNB is a notebook too"}
+    expected["20240004"] = {"status": "unreadable", "score": 0, "why": "a folder with two notebooks and no manifest"}
+
     # bundles (folders with manifest.json)
     # A bundle's id is its folder name without the "hw01-" `submit` puts in front; the manifest's "student"
     # is compared with it and never trusted.
@@ -393,6 +401,10 @@ const tick = () => { for (const [pid, a] of cmdlines()) if (a.some((x) => /hw\.(
             os.symlink(nb[2:], os.path.join(d, man["notebook"]))
         elif nb is not None:
             nbformat.write(stable_ids(nb, folder), os.path.join(d, man["notebook"]))
+    for rel, text in raw_files.items():
+        os.makedirs(os.path.dirname(os.path.join(out, rel)), exist_ok=True)
+        with open(os.path.join(out, rel), "w", encoding="utf-8") as f:
+            f.write(text)
     for name, target in symlinks.items():
         os.symlink(target, os.path.join(out, name))
     with open(os.path.join(out, "expected.json"), "w", encoding="utf-8") as f:
