@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createServer } from "node:net";
-import { lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync } from "node:fs";
+import { cpSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { jupyterPython } from "./jupyter-python";
@@ -31,6 +31,7 @@ export function treeHash(dir: string, skipNames: string[] = []): string {
       const p = join(d, name), r = rel + "/" + name, st = lstatSync(p);
       if (st.isSymbolicLink()) h.update("L" + r + "\0" + readlinkSync(p) + "\0");
       else if (st.isDirectory()) walk(p, r);
+      else if (!st.isFile()) h.update("S" + r + "\0" + st.mode + "\0"); // a FIFO: never opened
       else h.update("F" + r + "\0" + st.mtimeMs + "\0").update(readFileSync(p));
     }
   };
@@ -41,7 +42,13 @@ export function treeHash(dir: string, skipNames: string[] = []): string {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test("hostile class: honest full marks, no cheat credited, nothing outside the outputs changed, no network, no leaks", { skip }, async () => {
-  const expected: Record<string, { status: string; score: number; flag?: string; noflags?: string[] }> = JSON.parse(readFileSync(join(HOSTILE, "expected.json"), "utf8"));
+  const expected: Record<string, { status: string; score: number; flag?: string; noflags?: string[]; mkfifo?: string }> = JSON.parse(readFileSync(join(HOSTILE, "expected.json"), "utf8"));
+  // graded from a copy: entries git cannot hold (FIFOs) are made here
+  const subs = join(mkdtempSync(join(tmpdir(), "hw-hostile-subs-")), "hostile");
+  cpSync(HOSTILE, subs, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+  for (const want of Object.values(expected)) {
+    if (want.mkfifo) assert.equal(spawnSync("mkfifo", [join(subs, want.mkfifo)]).status, 0, `mkfifo ${want.mkfifo}`);
+  }
   const reached: string[] = [];
   // a listener on the first free port the attack tries (two checkouts may run this test at once)
   const server = createServer((s) => s.on("data", (d) => reached.push(String(d))));
@@ -55,11 +62,12 @@ test("hostile class: honest full marks, no cheat credited, nothing outside the o
   }
   assert.ok(port < PORT + 10, `a free port in ${PORT}…${PORT + 9} for the network check`);
   const instructor = () => ["homework", "src", "kernel", "scripts", "tools"].map((d) => treeHash(join(ROOT, d), ["fixtures"])).join();
-  const tree0 = instructor(), subs0 = treeHash(HOSTILE);
+  const tree0 = instructor(), subs0 = treeHash(subs), hostile0 = treeHash(HOSTILE);
   const out = mkdtempSync(join(tmpdir(), "hw-hostile-"));
-  const r = spawnSync(process.execPath, [join(ROOT, "scripts", "hw.mjs"), "grade", "hw01", HOSTILE, "--out", out,
+  const r = spawnSync(process.execPath, [join(ROOT, "scripts", "hw.mjs"), "grade", "hw01", subs, "--out", out,
     "--cell-timeout", "20", "--notebook-timeout", "90", "--parallel", "2"], {
     cwd: ROOT, encoding: "utf8", env: { ...process.env, MLP_PYTHON: PY ?? "", MLP_HW_TEST_SECRET: SECRET }, maxBuffer: 64 << 20,
+    timeout: 40 * 60_000, // a grader that hangs (e.g. on a FIFO) fails the test instead of stalling it
   });
   const log = (r.stdout ?? "") + (r.stderr ?? "");
   console.log(log);
@@ -86,12 +94,14 @@ test("hostile class: honest full marks, no cheat credited, nothing outside the o
   assert.equal(by["honest-a"].score, 10);
   // every entry of the folder is a row, part of a duplicate-student row, or listed as skipped
   const run = JSON.parse(readFileSync(join(out, "run.json"), "utf8"));
-  assert.equal(run.entries, readdirSync(HOSTILE).length, "run.json counts every entry of the folder");
+  assert.equal(run.entries, readdirSync(subs).length, "run.json counts every entry of the folder");
   assert.deepEqual(run.skipped.map((x: { entry: string }) => x.entry).sort(), ["expected.json", "notes.txt"]);
   assert.equal(by["honest-b"].score, 10);
 
   assert.equal(instructor(), tree0, "the instructor's tree (homework/, src/, kernel/, scripts/, tools/) is unchanged");
-  assert.equal(treeHash(HOSTILE), subs0, "the submissions (bytes, mtimes, links) are unchanged");
+  assert.equal(treeHash(subs), subs0, "the submissions (bytes, mtimes, links) are unchanged");
+  assert.equal(treeHash(HOSTILE), hostile0, "the fixtures are unchanged");
+  rmSync(join(subs, ".."), { recursive: true, force: true });
   assert.equal(outs1, outs0, "nothing rewrites the outputs after the grader exited");
   assert.deepEqual(reached, [], "no submission reached the network");
 

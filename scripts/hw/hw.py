@@ -1159,8 +1159,10 @@ def safe_id(raw):
 
 
 def read_regular(path, limit):
-    """Bytes of a regular file, refusing symlinks (O_NOFOLLOW) and anything larger than `limit`."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    """Bytes of a regular file, refusing symlinks (O_NOFOLLOW), anything that is not a regular file
+    (checked with fstat before any read; O_NONBLOCK so that opening a FIFO or a device never waits) and
+    anything larger than `limit`."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
         import stat
 
