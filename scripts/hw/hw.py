@@ -126,6 +126,11 @@ def read_notebook_checked(path, plan, max_mb):
                 raise ValueError("bad cell")
     except Exception:  # noqa: BLE001 - any parse or schema failure is the submission's status
         return None, ("unreadable", "노트북을 읽을 수 없습니다 (JSON 또는 nbformat 형식 오류)")
+    meta = nb.metadata.get("mlp_hw")
+    locked = meta.get("locked_sha256", {}) if isinstance(meta, dict) else None
+    if meta is not None and not (isinstance(locked, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in locked.items())):
+        # the grader reads this metadata (the locked cells' hashes): anything but {id: hex} is a broken file
+        return None, ("unreadable", "노트북의 과제 정보(metadata.mlp_hw)가 올바르지 않습니다")
     got = nb_assignment(nb)
     if got != plan["id"]:
         shown = got if isinstance(got, str) and re.match(r"^[A-Za-z0-9_-]{1,20}$", got) else "?"

@@ -357,6 +357,13 @@ const tick = () => { for (const [pid, a] of cmdlines()) if (a.some((x) => /hw\.(
     expected["20240003"] = {"status": "unreadable", "score": 0, "why": ".IPYNB is a notebook too"}
     expected["20240004"] = {"status": "unreadable", "score": 0, "why": "a folder with two notebooks and no manifest"}
 
+    # malformed metadata.mlp_hw.locked_sha256 (the grader reads it): unreadable, never grader-error
+    for name, bad in (("locked-sha-string", "setup"), ("locked-sha-int", 5)):
+        nb = solved(student, source, allq)
+        nb.metadata["mlp_hw"]["locked_sha256"] = bad
+        fx[name] = nb
+        expected[name] = {"status": "unreadable", "score": 0, "why": "was grader-error with a traceback"}
+
     # a FIFO named like a notebook (tar run as root restores FIFOs): git cannot hold one, so the test makes
     # it in its copy of this folder (expected entries with "mkfifo")
     expected["fifo"] = {"status": "unreadable", "score": 0, "mkfifo": "fifo.ipynb", "why": "opening a FIFO blocked grade forever"}
