@@ -559,12 +559,17 @@ def write_kernelspec(dirpath, limits, log_path, probe_path, cgroup, sandboxed, l
 class CpuWatch:
     """Interrupts the kernel once the cell has used `budget` seconds of CPU time (the whole process tree,
     from the cgroup). CPU seconds, unlike wall seconds, hardly change with machine load, so the same
-    submission times out (or not) on a quiet and on a busy machine."""
+    submission times out (or not) on a quiet and on a busy machine. `wall_allowed(cpu used)`, if given,
+    is the wall time the cell may take having used that much CPU: a cell that waits (sleeps, awaits a
+    timer) uses no CPU, and is interrupted when its wall time passes it (`why` = "wall")."""
 
-    def __init__(self, cgroup, budget, interrupt):
+    def __init__(self, cgroup, budget, interrupt, wall_allowed=None):
         self.cgroup, self.budget, self.interrupt = cgroup, budget, interrupt
+        self.wall_allowed = wall_allowed
         self.fired = False
+        self.why = None
         self.t0 = cgroup.cpu_seconds()
+        self.w0 = time.monotonic()
         self.stop_event = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
         self.thread.start()
@@ -572,8 +577,13 @@ class CpuWatch:
     def run(self):
         while not self.stop_event.wait(0.1):
             used = (self.cgroup.cpu_seconds() or 0) - self.t0
-            if used > self.budget and not self.fired:
-                self.fired = True
+            if self.fired:
+                continue
+            if used > self.budget:
+                self.fired, self.why = True, "cpu"
+                self.interrupt()
+            elif self.wall_allowed is not None and time.monotonic() - self.w0 > self.wall_allowed(used):
+                self.fired, self.why = True, "wall"
                 self.interrupt()
 
     def stop(self):
@@ -583,6 +593,12 @@ class CpuWatch:
 
 
 WALL_FACTOR = 10  # with CPU-time limits, a cell's wall-clock limit is this many times its CPU budget + 30 s
+# The wall-time bound (waiting without computing holds a grading slot, and CPU limits do not see it):
+# the student's cells together may take at most WALL_PER_CPU × the CPU seconds they used + IDLE_SECONDS of
+# wall time, a probe cell WALL_PER_CPU × its CPU + PROBE_IDLE_SECONDS. Honest work waits only for a CPU:
+# it would take a machine more than 10 times oversubscribed to reach it (a sleeping cell reaches it after
+# IDLE_SECONDS, whatever the load), so the same submission hits it, or not, on any machine.
+WALL_PER_CPU, IDLE_SECONDS, PROBE_IDLE_SECONDS = 10.0, 60.0, 30.0
 
 
 class CappedClient(NotebookClient):
@@ -698,6 +714,7 @@ def execute(nb, roles, limits, log_path, probe_path, limit_token):
         prev_timed_out = False
         cpu_based = cgroup is not None and cgroup.cpu_seconds() is not None
         cpu_used = 0.0  # CPU seconds of the student's cells so far (the notebook limit, when cpu_based)
+        wall_used = 0.0  # their wall seconds (bounded by WALL_PER_CPU × cpu_used + IDLE_SECONDS)
         info["limits_in"] = "cpu-seconds" if cpu_based else "wall-seconds"
 
         def interrupt():
@@ -714,18 +731,23 @@ def execute(nb, roles, limits, log_path, probe_path, limit_token):
                 student_cell = not is_probe and role != "guard"
                 if student_cell:
                     remaining = (limits["notebook_timeout"] - cpu_used) if cpu_based else (deadline - time.monotonic())
-                    if remaining <= 0:
+                    idle_left = WALL_PER_CPU * cpu_used + IDLE_SECONDS - wall_used
+                    if remaining <= 0 or (cpu_based and (idle_left <= 0 or "wall-limit" in info["flags"])):
                         rec["status"] = "skipped"
-                        if "notebook-timeout" not in info["flags"]:
-                            info["flags"].append("notebook-timeout")
+                        flag = "notebook-timeout" if remaining <= 0 else "wall-limit"
+                        if flag not in info["flags"]:
+                            info["flags"].append(flag)
                         continue
                     budget = max(1.0, min(limits["cell_timeout"], remaining))
+                    cpu0, wall0 = cpu_used, wall_used
+                    wall_allowed = lambda used, cpu0=cpu0, wall0=wall0: WALL_PER_CPU * (cpu0 + used) + IDLE_SECONDS - wall0
                 else:
                     budget = limits["probe_timeout"]
+                    wall_allowed = lambda used: WALL_PER_CPU * used + PROBE_IDLE_SECONDS
                 client.timeout = int(budget * WALL_FACTOR + 30) if cpu_based else int(budget)
                 client.hw_reset_cell(is_probe)
                 t0 = time.monotonic()
-                watch = CpuWatch(cgroup, budget, interrupt) if cpu_based else None
+                watch = CpuWatch(cgroup, budget, interrupt, wall_allowed) if cpu_based else None
                 for attempt in range(3):
                     replies.pop(i, None)
                     try:
@@ -744,8 +766,13 @@ def execute(nb, roles, limits, log_path, probe_path, limit_token):
                     rec["cpu_seconds"] = round(used, 2)
                     if student_cell:
                         cpu_used += used
+                        wall_used += time.monotonic() - t0
                     if watch.fired and status not in ("dead",):
                         status = "timeout"
+                        if watch.why == "wall":
+                            rec["wall_limit"] = True
+                            if "wall-limit" not in info["flags"]:
+                                info["flags"].append("wall-limit")
                 rec["status"] = status
                 if client.hw_cell_dropped:
                     rec["dropped_bytes"] = client.hw_cell_dropped
@@ -758,6 +785,11 @@ def execute(nb, roles, limits, log_path, probe_path, limit_token):
                         break
                     prev_timed_out = True
                     time.sleep(0.3)  # nbclient interrupted the kernel; tslab drops requests for 200 ms after
+                    if rec.get("wall_limit"):
+                        # the kernel answered the interrupt (no reply would be "timeout"): it is responsive
+                        prev_timed_out = replies.get(i) == "timeout"
+                        cell.outputs.append(nbformat.v4.new_output("stream", name="stderr", text="\n[grader: the cell waited without computing past the notebook's wall-time bound; interrupted]\n"))
+                        continue
                     cell.outputs.append(nbformat.v4.new_output("stream", name="stderr", text="\n[grader: cell timed out after %g %s; interrupted]\n" % (budget, "CPU seconds" if cpu_based else "s")))
                     if "cell-timeout" not in info["flags"]:
                         info["flags"].append("cell-timeout")

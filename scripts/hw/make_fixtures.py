@@ -357,6 +357,14 @@ const tick = () => { for (const [pid, a] of cmdlines()) if (a.some((x) => /hw\.(
     expected["20240003"] = {"status": "unreadable", "score": 0, "why": ".IPYNB is a notebook too"}
     expected["20240004"] = {"status": "unreadable", "score": 0, "why": "a folder with two notebooks and no manifest"}
 
+    # waiting without computing: CPU limits do not see it; the wall-time bound (10 × CPU + 60 s for the
+    # student's cells) interrupts the first sleep after about a minute and skips the other two
+    nb = solved(student, source, allq)
+    for _ in range(3):
+        append_code(nb, '// 실험\nawait new Promise((r) => setTimeout(r, 400000));\nconsole.log("slept 400 s");')
+    fx["sleepy"] = nb
+    expected["sleepy"] = {"status": "graded", "score": 10, "flag": "wall-limit", "why": "3 × 400 s of sleep held a slot for 1200 s"}
+
     # malformed metadata.mlp_hw.locked_sha256 (the grader reads it): unreadable, never grader-error
     for name, bad in (("locked-sha-string", "setup"), ("locked-sha-int", 5)):
         nb = solved(student, source, allq)
