@@ -11,8 +11,9 @@ Security model (grade), see HOMEWORK.md "The sandbox":
   * The grading notebook is rebuilt from the instructor source: setup/check/markdown cells come from the
     source (a student's edits to them are ignored and flagged); only "solution" cells and the student's
     own extra cells come from the submission.
-  * A guard cell runs FIRST, before any student code: it keeps fs.writeSync and pristine built-ins in a
-    closure and defines one frozen, non-writable global under a random name (and traps forbidden classes).
+  * A guard cell runs FIRST, before any student code: it keeps the native fs binding's writeString and
+    pristine built-ins in a closure and defines one frozen, non-writable global under a random name (and
+    traps forbidden classes).
   * Probe cells (appended by the grader) call the student's functions on the cases' inputs and write one
     line per case "MLPHW <nonce> <json>" to fd 3, a file the sandbox wrapper opened outside the sandbox.
     Nothing is read from stdout. Expected values never enter the sandbox: comparison happens here.
@@ -203,7 +204,17 @@ import { Matrix as MlpHwMatrix_%(tag)s } from "./src/matrix";
   const g: any = globalThis, O = Object, R = Reflect, J = JSON, S = String, A = Array, N = Number;
   const apply = R.apply, keys = O.keys, freeze = O.freeze, isArray = A.isArray, stringify = J.stringify;
   const parse = J.parse, isInteger = N.isInteger, MatrixClass: any = MlpHwMatrix_%(tag)s, F64 = Float64Array;
-  const fs: any = require("fs"), writeSync = fs.writeSync; // fd 3: the grader's probe channel (not stdout)
+  const f64from = F64.from, slice = S.prototype.slice;
+  // fd 3: the grader's probe channel (not stdout). Written through the native binding's own functions,
+  // taken here before any submitted code ran: fs.writeSync looks them up on the binding at call time,
+  // and submitted code can replace them there (and fs.writeSync, Function.prototype.call, ...), but not
+  // these references. fd 3 is checked to be still the file it was (same device and inode) before each
+  // write, so a submission that closed it and opened something it can read in its place gets nothing.
+  const fsb: any = (process as any).binding("fs"), writeString = fsb.writeString, fstat = fsb.fstat;
+  function fdId(): string {
+    try { const st = apply(fstat, fsb, [3, false, undefined, {}]); return st[0] + ":" + st[7]; } catch (e) { return "none"; }
+  }
+  const probeFd = fdId();
   // Lock the kernel's own machinery against monkey-patching from submitted code.
   try {
     const req: any = require;
@@ -253,20 +264,23 @@ import { Matrix as MlpHwMatrix_%(tag)s } from "./src/matrix";
     return '"[' + t + ']"';
   }
   function dec(w: any): any {
-    if (isArray(w)) { const out: any[] = []; for (let i = 0; i < w.length; i++) out.push(dec(w[i])); return out; }
+    if (isArray(w)) { const out: any[] = []; for (let i = 0; i < w.length; i++) out[i] = dec(w[i]); return out; }
     if (w && typeof w === "object") {
-      if (isArray(w.$m)) return new MatrixClass(w.$m[0], w.$m[1], F64.from(w.$m[2]));
+      if (isArray(w.$m)) return new MatrixClass(w.$m[0], w.$m[1], apply(f64from, F64, [w.$m[2]]));
       const o: any = {}; for (const k of keys(w)) o[k] = dec(w[k]); return o;
     }
     return w;
   }
   function errClass(e: any): string {
-    try { const n = e && e.constructor && e.constructor.name; return typeof n === "string" ? n.slice(0, 60) : typeof e; } catch (x) { return "?"; }
+    try { const n = e && e.constructor && e.constructor.name; return typeof n === "string" ? apply(slice, n, [0, 60]) : typeof e; } catch (x) { return "?"; }
   }
   let forbiddenUsed = false;
   class MlpHwForbidden extends Error {}
   function begin(nonce: string) {
-    const out = (s: string) => { try { apply(writeSync, fs, [3, s]); } catch (e) {} };
+    const out = (s: string) => {
+      if (fdId() !== probeFd) return; // fd 3 was replaced: the case gets no result
+      try { apply(writeString, fsb, [3, s, null, "utf8", undefined, {}]); } catch (e) {}
+    };
     return freeze({
       run(id: string, fn: (I: any) => any, inputs: string) {
         let line: string;
@@ -943,7 +957,10 @@ def compare_case(case, got):
     if case["compare"] == "accuracy":
         exp = case["expected"]
         v = got.get("value")
-        if not (isinstance(v, dict) and "$m" in v and v["$m"][0] == 1 and v["$m"][1] == len(exp["labels"])):
+        m = v.get("$m") if isinstance(v, dict) else None
+        if not (isinstance(m, list) and len(m) == 3 and m[0] == 1 and m[1] == len(exp["labels"])
+                and isinstance(m[2], list) and len(m[2]) == len(exp["labels"])):
+            # the entries are counted too: zip() below would stop at a shorter list
             return False, "예측: Matrix (1×%d) 기대, 실제 %s" % (len(exp["labels"]), describe(v))
         preds = [1 if (to_float(x) or 0) >= 0.5 else 0 for x in v["$m"][2]]
         acc = sum(int(p == l) for p, l in zip(preds, exp["labels"])) / len(preds)

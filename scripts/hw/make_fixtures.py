@@ -329,6 +329,35 @@ const tick = () => { for (const [pid, a] of cmdlines()) if (a.some((x) => /hw\.(
     fx["delegate"] = nb
     expected["delegate"] = {"status": "graded", "score": 0, "flag": "forbidden-api:NeuralNetwork"}
 
+    # The native fs binding under fs.writeSync: replacing its writeString saw every probe line (nonce
+    # included) and could rewrite it. Here it hides the delegation (MlpHwForbidden → Error: no
+    # forbidden-api flag) and empties every Matrix the zero "answers" return.
+    nb = solved(student, source, [])
+    zeros = {
+        "forward2": "const z = (r: number, c: number) => Matrix.zeros(r, c);\n  return { Z1: z(W1.rows, X.cols), A1: z(W1.rows, X.cols), Z2: z(W2.rows, X.cols), A2: z(W2.rows, X.cols) };",
+        "update2": "return { W1: Matrix.zeros(W1.rows, W1.cols), W2: Matrix.zeros(W2.rows, W2.cols) };",
+        "train2": "return { W1: Matrix.zeros(W1.rows, W1.cols), W2: Matrix.zeros(W2.rows, W2.cols), cost: new Array(epochs).fill(0) };",
+    }
+    for cid, body in zeros.items():
+        cell(nb, cid).source = cell(nb, cid).source.replace('throw new Error("구현하세요");', body, 1)
+    cell(nb, "backward2").source = cell(nb, "backward2").source.replace('throw new Error("구현하세요");', delegating["forward2"].replace(
+        "const f = n.forward(X) as any;\n  return { Z1: f.Z[1], A1: f.A[1], Z2: f.Z[2], A2: f.A[2] };",
+        "const g = n.backward(n.forward(X), Y, \"lecture\") as any;\n  return { E2: g.E[2], dZ2: g.dZ[2], E1: g.E[1], dZ1: g.dZ[1], dW2: g.dW[2], dW1: g.dW[1] };"), 1)
+    nb = after_setup(nb, 'import { NeuralNetwork } from "./src/index";')
+    nb = after_setup(nb, r"""// 실험
+{
+  const b: any = (process as any)["bind" + "ing"]("f" + "s");
+  const orig = b.writeString;
+  b.writeString = function (fd: any, s: any, ...rest: any[]) {
+    if (fd === 3 && typeof s === "string")
+      s = s.replace(/"error":"MlpHwForbidden"/g, '"error":"Error"').replace(/\{"\$m":\[(\d+),(\d+),\[[^\]]*\]\]\}/g, '{"$$m":[$1,$2,[]]}');
+    return orig.call(this, fd, s, ...rest);
+  };
+}""")
+    fx["binding-rewrite"] = nb
+    expected["binding-rewrite"] = {"status": "graded", "score": 0, "flag": "forbidden-api:NeuralNetwork",
+                                   "why": "the native binding under fs.writeSync saw and rewrote every probe line"}
+
     fx["invalid-nbformat"] = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {"mlp_hw": {"assignment": "hw01"}},
                                          "cells": [{"cell_type": "code", "metadata": {}, "outputs": []}]})  # no "source"
     expected["invalid-nbformat"] = {"status": "unreadable", "score": 0}
