@@ -5,10 +5,10 @@
 // reaches the network, and feedback carries no secret, solution or path.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createServer } from "node:net";
-import { cpSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync } from "node:fs";
+import { accessSync, constants, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, rmdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { jupyterPython } from "./jupyter-python";
@@ -121,5 +121,43 @@ test("hostile class: honest full marks, no cheat credited, nothing outside the o
   // the executed notebooks stay small (display updates count against the output cap)
   for (const f of readdirSync(join(out, "executed"))) {
     assert.ok(statSync(join(out, "executed", f)).size < 8 << 20, `executed/${f} is under 8 MB`);
+  }
+});
+
+// A grader that was SIGKILLed never ran its clean-up: its kernels' cgroup folders (named after the
+// grader's pid) stayed, with whatever was still in them. The next `grade` removes those of graders that
+// are gone, and only those.
+const CG = "/sys/fs/cgroup/memory";
+const cgSkip = skip || (!existsSync(CG) ? "no cgroup v1 memory controller" : !writable(CG) ? "cgroups not writable (not root)" : false);
+function writable(d: string): boolean {
+  try { accessSync(d, constants.W_OK); return true; } catch { return false; }
+}
+
+test("grade removes the cgroups of a grader that was killed, and kills what was left in them", { skip: cgSkip }, () => {
+  const exited = spawnSync("true").pid!; // a pid that has exited
+  const dead = join(CG, `mlp-hw-${exited}-0badc0de`);
+  const grader = spawn(process.execPath, ["-e", "setTimeout(() => {}, 600000)", "hw.py"], { stdio: "ignore" }); // a running "grader"
+  const live = join(CG, `mlp-hw-${grader.pid}-0badc0de`);
+  const orphan = spawn("sleep", ["600"], { stdio: "ignore" });
+  const gone = (pid: number) => { try { return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1][0] === "Z"; } catch { return true; } };
+  mkdirSync(dead);
+  mkdirSync(live);
+  try {
+    writeFileSync(join(dead, "cgroup.procs"), String(orphan.pid));
+    const subs = mkdtempSync(join(tmpdir(), "hw-sweep-"));
+    writeFileSync(join(subs, "s1.ipynb"), "{ not json");
+    const r = spawnSync(process.execPath, [join(ROOT, "scripts", "hw.mjs"), "grade", "hw01", subs, "--out", join(subs, "out")], {
+      cwd: ROOT, encoding: "utf8", env: { ...process.env, MLP_PYTHON: PY ?? "" }, timeout: 5 * 60_000,
+    });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.ok(!existsSync(dead), "the dead grader's cgroup is removed");
+    assert.match(r.stdout, /removed \d+ cgroup folders? left by graders that were killed/);
+    assert.ok(gone(orphan.pid!), "the process left in it is killed");
+    assert.ok(existsSync(live), "a cgroup named after a running process is left alone");
+    rmSync(subs, { recursive: true, force: true });
+  } finally {
+    orphan.kill("SIGKILL");
+    grader.kill("SIGKILL");
+    for (const d of [dead, live]) { try { rmdirSync(d); } catch {} }
   }
 });

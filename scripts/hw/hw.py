@@ -509,6 +509,40 @@ class Cgroup:
                     time.sleep(0.05)
 
 
+CGROUP_NAME_RE = re.compile(r"^mlp-hw-(\d+)-[0-9a-f]+$")
+
+
+def grader_alive(pid):
+    """Whether pid is a running grader (hw.py): a pid reused by another program does not keep a cgroup."""
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            return b"hw.py" in f.read()
+    except OSError:
+        return False
+
+
+def sweep_cgroups():
+    """Removes the cgroups (mlp-hw-<pid>-<hex>) of graders that are gone (SIGKILLed: their `finally` never
+    ran), after killing whatever is still in them. Those of running graders are left alone. Returns how
+    many folders were removed."""
+    removed = 0
+    for ctrl in ("memory", "pids", "cpuacct"):
+        base = os.path.join(CGROUP_BASE, ctrl)
+        try:
+            names = os.listdir(base)
+        except OSError:
+            continue
+        for name in names:
+            m = CGROUP_NAME_RE.match(name)
+            if not m or grader_alive(int(m.group(1))):
+                continue
+            left = Cgroup.__new__(Cgroup)
+            left.dirs, left.note = {ctrl: os.path.join(base, name)}, None
+            left.remove()
+            removed += not os.path.isdir(os.path.join(base, name))
+    return removed
+
+
 def sandbox_config(jdir, limits, log_path, probe_path, cgroup, limit_token):
     """What sandbox.py mounts and runs. The kernel sees only: node_modules, src/, kernel/, the public check
     helpers, this preload, its connection folder (read-write) and a private /tmp."""
@@ -1463,6 +1497,9 @@ def cmd_grade(plan, args):
         return 2
     out_dir = args.out or os.path.join(ROOT, "build", "grades", plan["id"])
     os.makedirs(out_dir, exist_ok=True)
+    swept = sweep_cgroups()
+    if swept:
+        print("grade: removed %d cgroup folders left by graders that were killed" % swept)
     max_bytes = int(limits["max_notebook_mb"] * 1048576)
     skipped = []
     found = discover(folder, max_bytes, plan["id"], skipped)
