@@ -161,3 +161,25 @@ test("grade removes the cgroups of a grader that was killed, and kills what was 
     for (const d of [dead, live]) { try { rmdirSync(d); } catch {} }
   }
 });
+
+// hw02 forbids answering with NeuralNetwork while its own check cells use it: the classes are trapped
+// from the first probe on, so the check cells pass and a delegated answer is not credited.
+test("hw02: answers delegated to NeuralNetwork get no credit and a flag; the honest notebook keeps full marks", { skip }, () => {
+  const dir = join(ROOT, "homework", "fixtures", "hostile-hw02");
+  const expected: Record<string, { status: string; score: number; flag?: string }> = JSON.parse(readFileSync(join(dir, "expected.json"), "utf8"));
+  const out = mkdtempSync(join(tmpdir(), "hw-hostile-hw02-"));
+  const r = spawnSync(process.execPath, [join(ROOT, "scripts", "hw.mjs"), "grade", "hw02", dir, "--out", out, "--parallel", "2"], {
+    cwd: ROOT, encoding: "utf8", env: { ...process.env, MLP_PYTHON: PY ?? "" }, timeout: 20 * 60_000,
+  });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const by: Record<string, any> = {};
+  for (const x of JSON.parse(readFileSync(join(out, "results.json"), "utf8")).results) by[x.student] = x;
+  assert.deepEqual(Object.keys(by).sort(), Object.keys(expected).sort());
+  for (const [name, want] of Object.entries(expected)) {
+    assert.equal(by[name].status, want.status, `${name}: status`);
+    assert.equal(by[name].score, want.score, `${name}: score (${JSON.stringify(by[name].flags)})`);
+    if (want.flag) assert.ok(by[name].flags.some((f: string) => f.startsWith(want.flag!)), `${name}: flag ${want.flag} in ${by[name].flags}`);
+  }
+  assert.ok(!by["honest"].flags.some((f: string) => f.startsWith("cells-with-errors")), `honest: the check cells pass (${by["honest"].flags})`);
+  rmSync(out, { recursive: true, force: true });
+});

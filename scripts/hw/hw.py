@@ -274,9 +274,13 @@ import { Matrix as MlpHwMatrix_%(tag)s } from "./src/matrix";
   function errClass(e: any): string {
     try { const n = e && e.constructor && e.constructor.name; return typeof n === "string" ? apply(slice, n, [0, 60]) : typeof e; } catch (x) { return "?"; }
   }
-  let forbiddenUsed = false;
+  let forbiddenUsed = false, probing = false;
   class MlpHwForbidden extends Error {}
   function begin(nonce: string) {
+    // From the first probe on, forbidden classes throw, for good: the probe cells come after every
+    // cell of the notebook, and a timer left by submitted code between two probe cells (which could
+    // compute a later case's answer from inputs an earlier case showed) finds them trapped too.
+    probing = true;
     const out = (s: string) => {
       if (fdId() !== probeFd) return; // fd 3 was replaced: the case gets no result
       try { apply(writeString, fsb, [3, s, null, "utf8", undefined, {}]); } catch (e) {}
@@ -286,9 +290,9 @@ import { Matrix as MlpHwMatrix_%(tag)s } from "./src/matrix";
         let line: string;
         try {
           forbiddenUsed = false;
-          const value = fn(dec(parse(inputs)));
+          const encoded = enc(fn(dec(parse(inputs))), 0); // a getter on the result runs the student's code too
           if (forbiddenUsed) throw new MlpHwForbidden();
-          line = '{"case":' + stringify(id) + ',"ok":true,"value":' + enc(value, 0) + "}";
+          line = '{"case":' + stringify(id) + ',"ok":true,"value":' + encoded + "}";
         } catch (e) {
           line = '{"case":' + stringify(id) + ',"ok":false,"error":' + stringify(errClass(e)) + "}";
         }
@@ -302,15 +306,29 @@ import { Matrix as MlpHwMatrix_%(tag)s } from "./src/matrix";
 """
 
 
-FORBID_TEMPLATE = r"""// the assignment forbids these library classes: their methods are replaced before any submitted code runs
+FORBID_TEMPLATE = r"""// the assignment forbids these library classes in answers: their methods (and static functions) are
+  // wrapped before any submitted code runs. Once the probes have begun they throw (the case is not
+  // credited, flag forbidden-api); before, they work, so the notebook's own check cells may use them.
+  // The originals stay in this closure only.
   {
     const lib: any = MlpHwLib;
+    const trap = (target: any, k: string) => {
+      const orig = target[k];
+      O.defineProperty(target, k, { configurable: false, writable: false, value: function (this: any) {
+        if (probing) { forbiddenUsed = true; throw new MlpHwForbidden(); }
+        return apply(orig, this, arguments);
+      } });
+    };
     for (const cls of %s) {
       const C = lib[cls];
       if (typeof C !== "function") continue;
       for (const k of O.getOwnPropertyNames(C.prototype)) {
-        if (k === "constructor" || typeof C.prototype[k] !== "function") continue;
-        O.defineProperty(C.prototype, k, { configurable: false, writable: false, value: function () { forbiddenUsed = true; throw new MlpHwForbidden(); } });
+        const d = O.getOwnPropertyDescriptor(C.prototype, k);
+        if (k !== "constructor" && d && typeof d.value === "function") trap(C.prototype, k);
+      }
+      for (const k of O.getOwnPropertyNames(C)) {
+        const d = O.getOwnPropertyDescriptor(C, k);
+        if (d && d.configurable && typeof d.value === "function") trap(C, k);
       }
       freeze(C.prototype);
       freeze(C);

@@ -461,9 +461,51 @@ const tick = () => { for (const [pid, a] of cmdlines()) if (a.some((x) => /hw\.(
     print("make_fixtures: wrote %d hostile submissions to %s" % (len(expected), os.path.relpath(out, ROOT)))
 
 
+def hostile_hw02(out):
+    """hw02's text forbids answering with NeuralNetwork, while its own check cells use it."""
+    source = load(os.path.join(ROOT, "homework", "hw02", "hw02.ipynb"))
+    student = make_student_notebook(source, "hw02")
+    auto = ["forwardL", "backwardL", "trainL"]
+    fx, expected = {}, {}
+    fx["honest"] = solved(student, source, auto)
+    expected["honest"] = {"status": "graded", "score": 8, "why": "the check cells use NeuralNetwork and still pass"}
+    nb = solved(student, source, [])
+    cell(nb, "forwardL").source = """function netOf(W: Matrix[]): NeuralNetwork {
+  const net = new NeuralNetwork([W[1].cols, ...W.slice(1).map((w) => w.rows)]);
+  net.setWeights(...W.slice(1).map((w) => w.clone()));
+  return net;
+}
+function forwardL(W: Matrix[], X: Matrix): { Z: Matrix[]; A: Matrix[] } {
+  return netOf(W).forward(X);
+}"""
+    cell(nb, "backwardL").source = """function backwardL(W: Matrix[], cache: { Z: Matrix[]; A: Matrix[] }, Y: Matrix, rule: "lecture" | "exact"): { E: Matrix[]; dZ: Matrix[]; dW: Matrix[] } {
+  const net = netOf(W);
+  return net.backward(net.forward(cache.A[0]), Y, rule);
+}"""
+    cell(nb, "trainL").source = """function trainL(W: Matrix[], X: Matrix, Y: Matrix, eta: number, epochs: number, rule: "lecture" | "exact"): { W: Matrix[]; cost: number[] } {
+  const net = netOf(W); const cost: number[] = [];
+  for (let e = 0; e < epochs; e++) { const g = net.backward(net.forward(X), Y, rule); cost.push(Math.sqrt(g.E[net.L].mul(g.E[net.L]).sum())); net.update(g, eta); }
+  return { W: net.W, cost };
+}"""
+    fx["delegate"] = nb
+    expected["delegate"] = {"status": "graded", "score": 0, "flag": "forbidden-api:NeuralNetwork",
+                            "why": "every answer delegated to NeuralNetwork (forbidden by the text)"}
+    if os.path.isdir(out):
+        import shutil
+        shutil.rmtree(out)
+    os.makedirs(out)
+    for name, nb in fx.items():
+        nbformat.write(stable_ids(nb, name), os.path.join(out, name + ".ipynb"))
+    with open(os.path.join(out, "expected.json"), "w", encoding="utf-8") as f:
+        json.dump(expected, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    print("make_fixtures: wrote %d hostile hw02 submissions to %s" % (len(expected), os.path.relpath(out, ROOT)))
+
+
 HOSTILE_PORT = 47913
 
 
 if __name__ == "__main__":
     hw01(os.path.join(ROOT, "homework", "fixtures", "hw01"))
     hostile(os.path.join(ROOT, "homework", "fixtures", "hostile"), HOSTILE_PORT)
+    hostile_hw02(os.path.join(ROOT, "homework", "fixtures", "hostile-hw02"))
