@@ -17,12 +17,18 @@ JOB.json (every key but "notebook" optional):
                       "transport": "tcp" | "ipc", "ip" (with ipc: the socket path prefix),
                       "connection_file", "startup_timeout" (seconds)}
     timeout          per-cell budget in seconds (default 120); a cell may override it: cells[i].budget
-    cells            [{"budget": S, "pool": NAME}, ...] one entry per notebook cell (code cells use theirs)
-    pools            {NAME: S}: cells of a pool share this budget; when it is used up they are skipped
+    cells            [{"budget": S, "pool": NAME, "idle": S}, ...] one entry per notebook cell (code cells use theirs)
+    pools            {NAME: S or {"budget": S, "idle": S}}: cells of a pool share this budget; when it is used
+                     up they are skipped
     cpu_usage_file   a cgroup's cpuacct.usage (nanoseconds of CPU of the kernel's process tree): budgets are
                      then CPU seconds, polled every 0.1 s, and a cell that exceeds its budget is interrupted
                      (SIGINT to the kernel process); its wall-clock limit is budget × wall_factor + wall_extra
     wall_factor, wall_extra   (default 10, 30)
+    wall_per_cpu     with CPU budgets, a wall-time bound for cells that wait without computing (CPU limits do
+                     not see them): a pool's cells together may take wall_per_cpu × the CPU seconds they used
+                     + the pool's "idle" seconds of wall time, a cell outside a pool wall_per_cpu × its CPU +
+                     its "idle"; a cell past it is interrupted ("wall_limit"), and once one was, the pools'
+                     remaining cells are skipped (skipped_for "wall")
     on_timeout       "stop": record the timeout and stop (no interrupt); "interrupt" (default): interrupt
                      the kernel, note it in the cell's output and go on; two timeouts in a row stop the run
     timeout_note     the note's label, e.g. "grader" → "[grader: cell timed out after 30 CPU seconds; interrupted]"
@@ -37,8 +43,8 @@ Record: {"status": "completed" | "kernel-died" | "kernel-unresponsive" | "timed-
          "error": text (status "error"), "seconds", "limits_in": "cpu-seconds" | "wall-seconds",
          "output_dropped": bool,
          "cells": [{"index", "status": "ok" | "error" | "aborted" | "timeout" | "dead" | "no-reply" |
-                    "skipped" (pool used up) | "empty" | "not-run" (after a stop) | "markdown",
-                    "seconds", "cpu_seconds", "budget", "dropped_bytes", "timed_out", "kernel_died"}]}
+                    "skipped" (skipped_for "budget" or "wall") | "empty" | "not-run" (after a stop) | "markdown",
+                    "seconds", "cpu_seconds", "budget", "dropped_bytes", "timed_out", "wall_limit", "kernel_died"}]}
 """
 
 import json
@@ -67,10 +73,13 @@ class CpuWatch:
     """Interrupts the kernel once a cell has used `budget` seconds of CPU time (the whole process tree, from
     the cgroup). CPU seconds, unlike wall seconds, hardly change with machine load."""
 
-    def __init__(self, usage_file, budget, interrupt):
+    def __init__(self, usage_file, budget, interrupt, wall_allowed=None):
         self.usage_file, self.budget, self.interrupt = usage_file, budget, interrupt
+        self.wall_allowed = wall_allowed  # wall seconds the cell may take having used that much CPU, or None
         self.fired = False
+        self.why = None
         self.t0 = cpu_seconds(usage_file) or 0.0
+        self.w0 = time.monotonic()
         self.stop_event = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
         self.thread.start()
@@ -78,8 +87,13 @@ class CpuWatch:
     def run(self):
         while not self.stop_event.wait(0.1):
             used = (cpu_seconds(self.usage_file) or 0) - self.t0
-            if used > self.budget and not self.fired:
-                self.fired = True
+            if self.fired:
+                continue
+            if used > self.budget:
+                self.fired, self.why = True, "cpu"
+                self.interrupt()
+            elif self.wall_allowed is not None and time.monotonic() - self.w0 > self.wall_allowed(used):
+                self.fired, self.why = True, "wall"
                 self.interrupt()
 
     def stop(self):
@@ -174,8 +188,11 @@ def execute(nb, job):
         os.environ["JUPYTER_PATH"] = kernel["jupyter_path"] + os.pathsep + os.environ.get("JUPYTER_PATH", "")
     default_budget = float(job.get("timeout", 120))
     cell_opts = job.get("cells") or []
-    pools = {k: float(v) for k, v in (job.get("pools") or {}).items()}
-    pool_used = {k: 0.0 for k in pools}
+    pools = {k: dict(v) if isinstance(v, dict) else {"budget": v} for k, v in (job.get("pools") or {}).items()}
+    pool_used = {k: 0.0 for k in pools}  # CPU seconds (with a cpu_usage_file) of the pool's cells so far
+    pool_wall = {k: 0.0 for k in pools}  # and their wall seconds
+    wall_per_cpu = job.get("wall_per_cpu")
+    wall_limited = False
     usage_file = job.get("cpu_usage_file")
     wall_factor, wall_extra = float(job.get("wall_factor", 10)), float(job.get("wall_extra", 30))
     on_timeout = job.get("on_timeout", "interrupt")
@@ -227,17 +244,27 @@ def execute(nb, job):
                 opt = cell_opts[i] if i < len(cell_opts) and isinstance(cell_opts[i], dict) else {}
                 budget = float(opt.get("budget", default_budget))
                 pool = opt.get("pool")
+                wall_allowed = None
                 if pool in pools:
-                    remaining = pools[pool] - pool_used[pool] if cpu_based else start + pools[pool] - time.monotonic()
-                    if remaining <= 0:
+                    p = pools[pool]
+                    remaining = float(p["budget"]) - pool_used[pool] if cpu_based else start + float(p["budget"]) - time.monotonic()
+                    bounded = cpu_based and wall_per_cpu is not None and p.get("idle") is not None
+                    idle_left = wall_per_cpu * pool_used[pool] + p["idle"] - pool_wall[pool] if bounded else 1.0
+                    if remaining <= 0 or (bounded and (idle_left <= 0 or wall_limited)):
                         c["status"] = "skipped"
+                        c["skipped_for"] = "budget" if remaining <= 0 else "wall"
                         continue
                     budget = max(1.0, min(budget, remaining))
+                    if bounded:
+                        cpu0, wall0, idle = pool_used[pool], pool_wall[pool], float(p["idle"])
+                        wall_allowed = lambda used, cpu0=cpu0, wall0=wall0, idle=idle: wall_per_cpu * (cpu0 + used) + idle - wall0
+                elif cpu_based and wall_per_cpu is not None and opt.get("idle") is not None:
+                    wall_allowed = lambda used, idle=float(opt["idle"]): wall_per_cpu * used + idle
                 c["budget"] = budget
                 client.timeout = int(budget * wall_factor + wall_extra) if cpu_based else int(budget)
                 client.cap_reset_cell()
                 t0 = time.monotonic()
-                watch = CpuWatch(usage_file, budget, interrupt) if cpu_based else None
+                watch = CpuWatch(usage_file, budget, interrupt, wall_allowed) if cpu_based else None
                 for _attempt in range(retries + 1):
                     replies.pop(i, None)
                     try:
@@ -258,8 +285,12 @@ def execute(nb, job):
                     c["cpu_seconds"] = round(used, 2)
                     if pool in pools:
                         pool_used[pool] += used
+                        pool_wall[pool] += time.monotonic() - t0
                     if watch.fired and status != "dead":
                         status = "timeout"
+                        if watch.why == "wall":
+                            c["wall_limit"] = True
+                            wall_limited = True
                 c["status"] = status
                 if client.cap_cell_dropped:
                     c["dropped_bytes"] = client.cap_cell_dropped
@@ -277,6 +308,12 @@ def execute(nb, job):
                         break
                     prev_timed_out = True
                     time.sleep(0.3)  # the kernel was interrupted; tslab drops requests for 200 ms after
+                    if c.get("wall_limit"):
+                        # the kernel answered the interrupt (no reply would be "timeout"): it is responsive
+                        prev_timed_out = replies.get(i) == "timeout"
+                        cell.outputs.append(nbformat.v4.new_output(
+                            "stream", name="stderr", text="\n[%s: the cell waited without computing past the notebook's wall-time bound; interrupted]\n" % note))
+                        continue
                     unit = "CPU seconds" if cpu_based else "s"
                     cell.outputs.append(nbformat.v4.new_output(
                         "stream", name="stderr", text="\n[%s: cell timed out after %g %s; interrupted]\n" % (note, budget, unit)))

@@ -4,12 +4,16 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { compare, compareCase, describe as describeValue, errorClass } from "../scripts/hw/compare";
 import { parseProbeChannel } from "../scripts/hw/probe";
-import { safeId } from "../scripts/hw/ids";
+import { bundleId, safeId } from "../scripts/hw/ids";
 import { csvCell, csvRow, parseCsv, quotedBlock } from "../scripts/hw/report";
 import { fmtE, fmtF, fmtG, round } from "../scripts/hw/format";
 import { NotebookError, notebookJson, parseNotebook } from "../scripts/hw/notebook";
 import { guardCell, probeCell } from "../scripts/hw/build";
 import type { Case } from "../scripts/hw/plan-types";
+import { readNotebookChecked } from "../scripts/hw/grade";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 test("compare: a Matrix answer needs all r·c values — the right shape with missing or extra entries is not credited", () => {
   // the values come from the student's kernel: a rewritten probe line may claim the right shape with no data
@@ -41,25 +45,54 @@ test("compareCase: accuracy needs one prediction per label", () => {
   assert.deepEqual(compareCase(c, undefined)[0], false);
 });
 
-test("probe channel: foreign lines counted, a case reported twice not credited, the output-limit line seen", () => {
+test("probe channel: foreign lines counted, a case reported twice not credited, the output-limit notice only with its token", () => {
   const n = "abc123";
   const text = [`MLPHW ${n} {"case":"a","ok":true,"value":1}`, `MLPHW ${n} {"case":"b","ok":true,"value":1}`, `MLPHW ${n} {"case":"b","ok":true,"value":2}`,
-    `MLPHW ffff {"case":"c","ok":true}`, "MLPHW-OUTPUT-LIMIT", `MLPHW ${n} not json`, ""].join("\n");
-  const ch = parseProbeChannel(text, n);
+    `MLPHW ffff {"case":"c","ok":true}`, `MLPHW ${n} not json`, ""].join("\n");
+  const ch = parseProbeChannel(text, n, "tok");
   assert.deepEqual(ch.got.get("a"), { case: "a", ok: true, value: 1 });
   assert.deepEqual(ch.got.get("b"), { case: "b", ok: false, duplicated: true });
   assert.equal(ch.forged, 2);
-  assert.equal(ch.limitHit, true);
+  assert.equal(ch.limitHit, false);
+  assert.equal(parseProbeChannel("MLPHW-OUTPUT-LIMIT tok\n", n, "tok").limitHit, true);
+  // submitted code can write fd 3, but never saw the token
+  assert.equal(parseProbeChannel("MLPHW-OUTPUT-LIMIT\nMLPHW-OUTPUT-LIMIT other\n", n, "tok").limitHit, false);
 });
 
-test("ids: file-name-safe, never hidden or an option, at most 64 characters", () => {
+test("a notebook whose metadata.mlp_hw.locked_sha256 is not {id: hex} is unreadable, not a grader error", () => {
+  const dir = mkdtempSync(join(tmpdir(), "hw-meta-"));
+  const plan = { id: "hw01", title: "", notebook: "", questions: [], cases: [] };
+  const nb = (meta: unknown) => JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { mlp_hw: meta }, cells: [] });
+  const read = (meta: unknown) => {
+    writeFileSync(join(dir, "n.ipynb"), nb(meta));
+    const [, err] = readNotebookChecked(join(dir, "n.ipynb"), plan, 5);
+    return err ? err[0] : "ok";
+  };
+  assert.equal(read({ assignment: "hw01", locked_sha256: "abc" }), "unreadable");
+  assert.equal(read({ assignment: "hw01", locked_sha256: 3 }), "unreadable");
+  assert.equal(read({ assignment: "hw01", locked_sha256: { setup: 1 } }), "unreadable");
+  assert.equal(read({ assignment: "hw01", locked_sha256: { setup: "ab" } }), "ok");
+  assert.equal(read({ assignment: "hw01" }), "ok");
+  assert.equal(read({ assignment: "hw02" }), "wrong-assignment");
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("ids: file-name-safe, never hidden or an option, distinct names stay distinct, idempotent", () => {
   assert.equal(safeId("s2024001"), "s2024001");
-  assert.equal(safeId("/proc/self/cwd/homework/hw01/hw01"), "_proc_self_cwd_homework_hw01_hw01");
-  assert.equal(safeId(".hidden"), "_.hidden");
-  assert.equal(safeId("-rf"), "_-rf");
-  assert.equal(safeId(""), "_");
-  assert.equal(safeId("x".repeat(80)).length, 64);
-  assert.equal(safeId("김철수"), "___");
+  assert.equal(safeId("김철수"), "김철수");
+  assert.notEqual(safeId("김철수"), safeId("이영희"));
+  assert.match(safeId("/proc/self/cwd/homework/hw01/hw01"), /^_proc_self_cwd_homework_hw01_hw01-[0-9a-f]{8}$/);
+  assert.match(safeId(".hidden"), /^_\.hidden-[0-9a-f]{8}$/);
+  assert.match(safeId("-rf"), /^_-rf-[0-9a-f]{8}$/);
+  assert.notEqual(safeId("new\nline"), safeId("new_line"));
+  assert.notEqual(safeId("a".repeat(65) + "X"), safeId("a".repeat(65) + "Y"));
+  for (const n of ["x".repeat(80), "한".repeat(70)]) {
+    assert.ok(Array.from(safeId(n)).length <= 64 && Buffer.byteLength(safeId(n)) <= 192, safeId(n));
+  }
+  for (const n of ["김철수", "-rf", "new\nline", "x".repeat(80), "e\u0301"]) assert.equal(safeId(safeId(n)), safeId(n));
+  assert.equal(bundleId("hw01-20240001", "hw01"), "20240001");
+  assert.equal(bundleId("hw01-", "hw01"), "hw01-");
+  assert.equal(bundleId("evil", "hw01"), "evil");
 });
 
 test("CSV: formula-looking cells neutralised, fields quoted as Python's csv module does, and read back", () => {

@@ -1,12 +1,17 @@
 // A cgroup (v1: memory, pids, cpuacct) holding one kernel's whole process tree. Created before the kernel
 // starts (the sandbox wrapper joins it), read while it runs (CPU seconds, by the executor), and after it:
 // memory peak, OOM kills, pids limit hits; then every process left in it is killed and it is removed.
-import { mkdirSync, readFileSync, rmdirSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, statSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 
 const CGROUP_BASE = "/sys/fs/cgroup";
 const CONTROLLERS = ["memory", "pids", "cpuacct"] as const;
+/** Cgroup folders are named after the grader process that made them: mlp-grade-<pid>-<hex>. */
+const CGROUP_PREFIX = "mlp-grade-";
+const CGROUP_NAME_RE = /^mlp-grade-(\d+)-[0-9a-f]+$/;
+/** What a grader process's command line holds (scripts/hw/main.ts run by Node). */
+const GRADER_MARK = "scripts/hw/main.ts";
 type Controller = (typeof CONTROLLERS)[number];
 
 export function sleepSync(ms: number): void {
@@ -19,7 +24,7 @@ export class Cgroup {
   note: string | null = null;
 
   constructor(memoryMb: number, pids: number) {
-    const name = `mlp-hw-${process.pid}-${randomBytes(4).toString("hex")}`;
+    const name = `${CGROUP_PREFIX}${process.pid}-${randomBytes(4).toString("hex")}`;
     try {
       for (const ctrl of CONTROLLERS) {
         const d = join(CGROUP_BASE, ctrl, name);
@@ -109,4 +114,46 @@ export class Cgroup {
       }
     }
   }
+}
+
+/** Whether pid is a running grader: a pid reused by another program does not keep a cgroup. */
+function graderAlive(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").some((a) => a.endsWith(GRADER_MARK));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes the cgroups of graders that are gone (SIGKILLed: their clean-up never ran), after killing whatever
+ * is still in them. Those of running graders are left alone. Returns how many folders were removed.
+ */
+export function sweepCgroups(): number {
+  let removed = 0;
+  for (const ctrl of CONTROLLERS) {
+    const base = join(CGROUP_BASE, ctrl);
+    let names: string[];
+    try {
+      names = readdirSync(base);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const m = CGROUP_NAME_RE.exec(name);
+      if (!m || graderAlive(Number(m[1]))) continue;
+      const left = Object.create(Cgroup.prototype) as Cgroup;
+      left.dirs = { [ctrl]: join(base, name) };
+      left.note = null;
+      left.remove();
+      let still = false;
+      try {
+        still = statSync(join(base, name)).isDirectory();
+      } catch {
+        still = false;
+      }
+      if (!still) removed++;
+    }
+  }
+  return removed;
 }

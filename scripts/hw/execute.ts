@@ -14,6 +14,12 @@ export const HERE = __dirname;
 export const ROOT = join(HERE, "..", "..");
 export const SANDBOX_ROOT = "/course"; // where the kernel sees its files inside the sandbox
 export const WALL_FACTOR = 10; // with CPU-time limits, a cell's wall-clock limit is this many times its CPU budget + 30 s
+// The wall-time bound (waiting without computing holds a grading slot, and CPU limits do not see it): the
+// student's cells together may take at most WALL_PER_CPU × the CPU seconds they used + IDLE_SECONDS of wall
+// time, a probe cell WALL_PER_CPU × its CPU + PROBE_IDLE_SECONDS. Honest work waits only for a CPU: it would
+// take a machine more than 10 times oversubscribed to reach it (a sleeping cell reaches it after
+// IDLE_SECONDS, whatever the load), so the same submission hits it, or not, on any machine.
+export const WALL_PER_CPU = 10, IDLE_SECONDS = 60, PROBE_IDLE_SECONDS = 30;
 
 export interface Limits {
   cell_timeout: number;
@@ -61,6 +67,7 @@ export function bwrapAvailable(): boolean {
 const outputEnv = (limits: Limits) => ({
   MLP_HW_CELL_OUTPUT_BYTES: String(Math.trunc(limits.cell_output_mb * 1048576)),
   MLP_HW_TOTAL_OUTPUT_BYTES: String(Math.trunc(limits.total_output_mb * 1048576)),
+  MLP_HW_LIMIT_FD: "4", // the output-limit token's pipe (sandbox.py, limited.py)
 });
 
 const nodePath = (limits: Limits) => limits.node || process.execPath;
@@ -68,7 +75,7 @@ const cpuLimit = (limits: Limits) => Math.trunc(limits.notebook_timeout + 20 * l
 
 /** What sandbox.py mounts and runs. The kernel sees only: node_modules, src/, kernel/, the public check
  * helpers, the preload, its connection folder (read-write) and a private /tmp. */
-function sandboxConfig(jdir: string, limits: Limits, logPath: string, probePath: string, cgroup: Cgroup) {
+function sandboxConfig(jdir: string, limits: Limits, logPath: string, probePath: string, cgroup: Cgroup, limitToken: string) {
   const node = realpathSync(nodePath(limits));
   const S = SANDBOX_ROOT;
   const binds: [string, string][] = [
@@ -81,7 +88,7 @@ function sandboxConfig(jdir: string, limits: Limits, logPath: string, probePath:
   for (const f of ["package.json", "tsconfig.json"]) if (existsSync(join(ROOT, f))) binds.push([join(ROOT, f), `${S}/${f}`]);
   if (!node.startsWith("/usr/")) binds.push([node, node]);
   return {
-    binds, cwd: S, conn_dir: join(jdir, "conn"), probe_file: probePath, log_file: logPath, cgroup: cgroup.usable ? cgroup.dirs : null,
+    binds, cwd: S, conn_dir: join(jdir, "conn"), probe_file: probePath, log_file: logPath, cgroup: cgroup.usable ? cgroup.dirs : null, limit_token: limitToken,
     limits: { data_mb: Math.trunc(limits.memory_mb), cpu_s: cpuLimit(limits), fsize_mb: 64, nofile: 1024 },
     argv: [node, `--max-old-space-size=${Math.trunc(limits.heap_mb)}`, "--require", `${S}/scripts/hw/kernel-preload.cjs`, `${S}/kernel/launcher.cjs`, "{connection_file}"],
     // No compile cache while grading: nothing a kernel writes may reach another kernel.
@@ -91,19 +98,19 @@ function sandboxConfig(jdir: string, limits: Limits, logPath: string, probePath:
 
 const KERNEL_NAME = "mlp-hw-grade";
 
-function writeKernelspec(jdir: string, limits: Limits, logPath: string, probePath: string, cgroup: Cgroup | null): void {
+function writeKernelspec(jdir: string, limits: Limits, logPath: string, probePath: string, cgroup: Cgroup | null, limitToken: string): void {
   const kdir = join(jdir, "kernels", KERNEL_NAME);
   mkdirSync(kdir, { recursive: true });
   let argv: string[];
   let env: Record<string, string> = {};
   if (limits.sandbox && cgroup) {
     const cfg = join(jdir, "sandbox.json");
-    writeFileSync(cfg, JSON.stringify(sandboxConfig(jdir, limits, logPath, probePath, cgroup)));
+    writeFileSync(cfg, JSON.stringify(sandboxConfig(jdir, limits, logPath, probePath, cgroup, limitToken)));
     argv = [python(), join(HERE, "sandbox.py"), "--config", cfg, "--", "{connection_file}"];
   } else {
     // a student's own machine without bubblewrap (check/submit only): no isolation, same probe channel
     argv = [python(), join(HERE, "limited.py"), "--data-mb", String(Math.trunc(limits.memory_mb)), "--cpu-s", String(cpuLimit(limits)),
-      "--fsize-mb", "64", "--log", logPath, "--probe", probePath, "--", nodePath(limits), `--max-old-space-size=${Math.trunc(limits.heap_mb)}`,
+      "--fsize-mb", "64", "--log", logPath, "--probe", probePath, "--token", limitToken, "--", nodePath(limits), `--max-old-space-size=${Math.trunc(limits.heap_mb)}`,
       "--require", join(HERE, "kernel-preload.cjs"), join(ROOT, "kernel", "launcher.cjs"), "{connection_file}"];
     env = { ...outputEnv(limits), MLP_KERNEL_CACHE: "off" };
   }
@@ -118,6 +125,7 @@ export interface CellRecord {
   seconds: number;
   cpu_seconds?: number;
   dropped_bytes?: number;
+  wall_limit?: boolean;
 }
 
 export interface Execution {
@@ -139,17 +147,21 @@ interface ExecutorRecord {
   seconds?: number;
   limits_in?: string;
   output_dropped?: boolean;
-  cells: { index: number; status: string; seconds: number; cpu_seconds?: number; dropped_bytes?: number }[];
+  cells: { index: number; status: string; seconds: number; cpu_seconds?: number; dropped_bytes?: number; skipped_for?: string; wall_limit?: boolean }[];
 }
 
-/** Runs the grading notebook under the limits; the executed notebook is in the result's `nb`. */
-export function execute(nb: Notebook, roles: Role[], limits: Limits, logPath: string, probePath: string): Execution {
+/**
+ * Runs the grading notebook under the limits; the executed notebook is in the result's `nb`. `limitToken`
+ * authenticates the kernel preload's output-limit notice on the probe channel (it reaches the preload on a
+ * pipe closed before any cell runs; see sandbox.py).
+ */
+export function execute(nb: Notebook, roles: Role[], limits: Limits, logPath: string, probePath: string, limitToken: string): Execution {
   const info: Execution = { status: "completed", cells: [], flags: [], notes: [], nb };
   const jdir = mkdtempSync(join(tmpdir(), "mlp-hw-jp-"));
   const cgroup = limits.sandbox ? new Cgroup(limits.memory_mb + 256, limits.pids ?? 256) : null;
   if (cgroup?.note) info.notes.push(cgroup.note);
   try {
-    writeKernelspec(jdir, limits, logPath, probePath, cgroup);
+    writeKernelspec(jdir, limits, logPath, probePath, cgroup, limitToken);
     const conn = join(jdir, "conn");
     mkdirSync(conn);
     const input = join(jdir, "grading.ipynb"), output = join(jdir, "executed.ipynb"), recordFile = join(jdir, "record.json");
@@ -162,10 +174,10 @@ export function execute(nb: Notebook, roles: Role[], limits: Limits, logPath: st
         // no network in the sandbox: ZeroMQ over unix sockets in the connection folder
         ...(limits.sandbox ? { transport: "ipc", ip: join(conn, "k") } : { transport: "tcp" }),
       },
-      cells: roles.map((role) => (student(role) ? { budget: limits.cell_timeout, pool: "student" } : { budget: limits.probe_timeout })),
-      pools: { student: limits.notebook_timeout },
+      cells: roles.map((role) => (student(role) ? { budget: limits.cell_timeout, pool: "student" } : { budget: limits.probe_timeout, idle: PROBE_IDLE_SECONDS })),
+      pools: { student: { budget: limits.notebook_timeout, idle: IDLE_SECONDS } },
       cpu_usage_file: cgroup?.cpuUsageFile ?? null,
-      wall_factor: WALL_FACTOR, wall_extra: 30,
+      wall_factor: WALL_FACTOR, wall_extra: 30, wall_per_cpu: WALL_PER_CPU,
       on_timeout: "interrupt", timeout_note: "grader", retry_aborted: 2, skip_empty: false,
       output_caps: { cell: limits.cell_output_mb * 1048576, total: limits.total_output_mb * 1048576, note: "grader" },
     };
@@ -188,9 +200,13 @@ export function execute(nb: Notebook, roles: Role[], limits: Limits, logPath: st
       const cell: CellRecord = { index: c.index, role, status: c.status, seconds: c.seconds };
       if (c.cpu_seconds !== undefined) cell.cpu_seconds = c.cpu_seconds;
       if (c.dropped_bytes) cell.dropped_bytes = c.dropped_bytes;
+      if (c.wall_limit) cell.wall_limit = true;
       info.cells.push(cell);
-      if (c.status === "skipped" && !info.flags.includes("notebook-timeout")) info.flags.push("notebook-timeout");
-      if (c.status === "timeout" && !info.flags.includes("cell-timeout")) info.flags.push("cell-timeout");
+      const flag = (f: string) => {
+        if (!info.flags.includes(f)) info.flags.push(f);
+      };
+      if (c.status === "skipped") flag(c.skipped_for === "wall" ? "wall-limit" : "notebook-timeout");
+      if (c.status === "timeout") flag(c.wall_limit ? "wall-limit" : "cell-timeout");
       if (c.status === "error" && cellText(info.nb.cells[c.index], "stderr").includes("Unexpected pending rebuildTimer") && !info.flags.includes("kernel-broken")) {
         info.flags.push("kernel-broken"); // tslab's compiler breaks after some interrupts
       }
@@ -216,11 +232,14 @@ export function execute(nb: Notebook, roles: Role[], limits: Limits, logPath: st
     }
     rmSync(jdir, { recursive: true, force: true });
   }
-  try {
-    const log = readFileSync(logPath, "utf8").slice(0, 200000);
-    if (/heap out of memory|allocation failed|Allocation failed/i.test(log) && !info.flags.includes("memory-limit")) info.flags.push("memory-limit");
-  } catch {
-    // no log
+  // The kernel's log is text submitted code can write (fs.writeSync(2, ...)): it is read only to explain a
+  // kernel death the grader saw itself; memory-limit otherwise comes from the cgroup alone.
+  if (info.status === "kernel-died" && !info.flags.includes("memory-limit")) {
+    try {
+      if (/heap out of memory|allocation failed/i.test(readFileSync(logPath, "utf8").slice(0, 200000))) info.flags.push("memory-limit");
+    } catch {
+      // no log
+    }
   }
   return info;
 }

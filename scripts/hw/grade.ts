@@ -7,8 +7,9 @@ import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import type { Plan } from "./plan-types";
 import { buildGradingNotebook, tamperFlags } from "./build";
+import { sweepCgroups } from "./cgroup";
 import { compareCase } from "./compare";
-import { discover, readRegular } from "./discover";
+import { type Skipped, discover, readRegular } from "./discover";
 import { DEFAULTS, type LimitName, type Limits, ROOT, WALL_FACTOR, bwrapAvailable, execute } from "./execute";
 import { fmtF, fmtG, head, ljust, rjust, round, tail } from "./format";
 import { type Cell, type Notebook, NotebookError, cellText, firstLine, hwMeta, isDict, nbAssignment, parseNotebook, sha256Bytes } from "./notebook";
@@ -29,6 +30,12 @@ export function readNotebookChecked(path: string, plan: Plan, maxMb: number): [N
   } catch (e) {
     if (!(e instanceof NotebookError) && !(e instanceof RangeError)) throw e;
     return [null, ["unreadable", "노트북을 읽을 수 없습니다 (JSON 또는 nbformat 형식 오류)"]];
+  }
+  const meta = nb.metadata.mlp_hw;
+  const locked = isDict(meta) ? ("locked_sha256" in meta ? meta.locked_sha256 : {}) : null;
+  if (meta !== undefined && meta !== null && !(isDict(locked) && Object.values(locked).every((v) => typeof v === "string"))) {
+    // the grader reads this metadata (the locked cells' hashes): anything but {id: hex} is a broken file
+    return [null, ["unreadable", "노트북의 과제 정보(metadata.mlp_hw)가 올바르지 않습니다"]];
   }
   const got = nbAssignment(nb);
   if (got !== plan.id) {
@@ -103,10 +110,11 @@ export function gradeOne(plan: Plan, path: string, limits: Limits, { publicOnly 
   const logPath = join(scratch, "kernel.log"), probePath = join(scratch, "probe.txt");
   writeFileSync(logPath, "", { mode: 0o600 });
   writeFileSync(probePath, "", { mode: 0o600 });
+  const limitToken = hex(16);
   let info;
   let probeText = "";
   try {
-    info = execute(built.nb, built.roles, limits, logPath, probePath);
+    info = execute(built.nb, built.roles, limits, logPath, probePath, limitToken);
     const fd = openSync(probePath, "r");
     try {
       const buf = Buffer.alloc(Math.min(PROBE_MAX_BYTES, statSync(probePath).size));
@@ -144,7 +152,7 @@ export function gradeOne(plan: Plan, path: string, limits: Limits, { publicOnly 
     };
     result.locked_failures = errors.filter((x) => x.role === "locked").map((x) => cellQuestion(src, nb.cells[x.index], plan));
   }
-  const channel = parseProbeChannel(probeText, nonce);
+  const channel = parseProbeChannel(probeText, nonce, limitToken);
   if (channel.limitHit && !result.flags.includes("output-limit")) result.flags.push("output-limit");
   const forged = channel.forged + countStdoutProbeLines(nb);
   if (forged) result.flags.push(`foreign-probe-lines:${forged} (ignored)`);
@@ -172,7 +180,7 @@ export function gradeOne(plan: Plan, path: string, limits: Limits, { publicOnly 
   }
   result.score = round(total, 2);
   result.seconds = round(monotonic() - t0, 2);
-  result.cells = info.cells.map(({ role, status, seconds, cpu_seconds, dropped_bytes }) => ({ role, status, seconds, cpu_seconds, dropped_bytes }));
+  result.cells = info.cells.map(({ role, status, seconds, cpu_seconds, wall_limit, dropped_bytes }) => ({ role, status, seconds, cpu_seconds, wall_limit, dropped_bytes }));
   if (executedOut) writeNotebook(nb, executedOut);
   return result;
 }
@@ -192,6 +200,7 @@ interface ChildJob {
   staged: string;
   digest: string;
   manifest: Record<string, unknown> | null;
+  idFlags: string[];
 }
 
 function runChild(planPath: string, job: ChildJob, limits: Limits, workdir: string, executedDir: string | null): Promise<Result> {
@@ -243,8 +252,13 @@ export async function cmdGrade(plan: Plan, planPath: string, folder: string, lim
   }
   const outDir = out || join(ROOT, "build", "grades", plan.id);
   mkdirSync(outDir, { recursive: true });
+  const swept = sweepCgroups();
+  if (swept) console.log(`grade: removed ${swept} cgroup folders left by graders that were killed`);
   const maxBytes = Math.trunc(limits.max_notebook_mb * 1048576);
-  const found = discover(folder, maxBytes);
+  const skipped: Skipped[] = [];
+  const found = discover(folder, maxBytes, plan.id, skipped);
+  const entries = found.length + skipped.length;
+  for (const s of skipped) console.log(`grade: skipped ${JSON.stringify(s.entry)} — ${s.reason}`);
   if (!found.length) {
     console.log(`grade: no submissions (*.ipynb or bundles with manifest.json) in ${folder}`);
     return 2;
@@ -260,21 +274,21 @@ export async function cmdGrade(plan: Plan, planPath: string, folder: string, lim
   for (const [student, items] of byId) {
     if (items.length > 1) {
       rows.set(student, blankResult(student, items.map((i) => i.shown).join(", "), "duplicate-student",
-        `같은 학번으로 제출물이 ${items.length}개 있습니다 (채점하지 않음)`, [`duplicate-student:${items.length}`]));
+        `같은 학번으로 제출물이 ${items.length}개 있습니다 (채점하지 않음)`, [`duplicate-student:${items.length}`, ...items.flatMap((i) => i.flags)]));
       continue;
     }
-    const { shown, data, problem, manifest } = items[0];
+    const { shown, data, problem, manifest, flags: idFlags } = items[0];
     if (problem === "too-large") {
-      rows.set(student, blankResult(student, shown, "too-large", `파일이 너무 큽니다 (> ${fmtG(limits.max_notebook_mb)} MB)`));
+      rows.set(student, blankResult(student, shown, "too-large", `파일이 너무 큽니다 (> ${fmtG(limits.max_notebook_mb)} MB)`, idFlags));
       continue;
     }
     if (problem || !data) {
-      rows.set(student, blankResult(student, shown, "unreadable", problem ?? "노트북을 읽을 수 없습니다"));
+      rows.set(student, blankResult(student, shown, "unreadable", problem ?? "노트북을 읽을 수 없습니다", idFlags));
       continue;
     }
     const staged = join(stagedDir, student + ".ipynb");
     writeFileSync(staged, data);
-    jobs.push({ student, shown, staged, digest: sha256Bytes(data), manifest });
+    jobs.push({ student, shown, staged, digest: sha256Bytes(data), manifest, idFlags });
   }
   const notes: string[] = [];
   console.log(`grade: ${byId.size} submissions of ${plan.id}, ${limits.parallel} in parallel (cell ${fmtG(limits.cell_timeout)}s, ` +
@@ -295,6 +309,7 @@ export async function cmdGrade(plan: Plan, planPath: string, folder: string, lim
       r.student = job.student;
       r.file = job.shown;
       r.sha256 = job.digest;
+      r.flags = [...job.idFlags, ...(r.flags ?? [])];
       const man = job.manifest;
       if (man !== null) {
         const files = isDict(man.files) ? man.files : {};
@@ -326,12 +341,16 @@ export async function cmdGrade(plan: Plan, planPath: string, folder: string, lim
   const results = [...rows.keys()].sort().map((k) => rows.get(k)!);
   writeReports(plan, results, outDir);
   writeFileSync(join(outDir, "run.json"), JSON.stringify({
-    seconds: round(elapsed, 2), submissions: results.length, parallel: limits.parallel,
+    seconds: round(elapsed, 2), submissions: results.length, entries, skipped, parallel: limits.parallel,
     sandbox: limits.sandbox ? "bubblewrap" : "none", notes, modified_submissions: changed,
   }, null, 1));
   for (const n of notes) console.log("grade: note: " + n);
   console.log(`grade: ${results.length} submissions graded in ${fmtF(elapsed, 1)} s → ${outDir} (results.json, grades.csv, feedback/` +
     `${plan.questions.some((q) => q.kind === "manual") ? ", manual.csv" : ""})`);
+  const merged = found.length - byId.size;
+  console.log(`grade: the folder's ${entries} entries: ${results.length} rows (${results.filter((r) => r.status === "graded").length} graded, ` +
+    `${results.filter((r) => r.status !== "graded").length} not graded)${merged ? ` + ${merged} entries merged into duplicate-student rows` : ""}, ` +
+    `${skipped.length} skipped (listed above)`);
   if (changed.length) {
     console.log(`grade: ERROR: submission files changed during grading: ${JSON.stringify(changed)}`);
     return 1;

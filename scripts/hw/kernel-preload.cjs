@@ -23,6 +23,18 @@ ZmqServer.prototype.bindSocket = async function (sock, port) {
 // the output (nothing it sends can raise a score).
 const CELL_CAP = Number(process.env.MLP_HW_CELL_OUTPUT_BYTES || 0);
 const TOTAL_CAP = Number(process.env.MLP_HW_TOTAL_OUTPUT_BYTES || 0);
+// The notice carries a token the grader handed in on fd 4 (a pipe, read and closed here before any cell
+// runs): submitted code can write fd 3, but not a notice the grader accepts.
+let LIMIT_TOKEN = "";
+if (process.env.MLP_HW_LIMIT_FD === "4") {
+  try {
+    const fs = require("fs");
+    LIMIT_TOKEN = fs.readFileSync(4, "utf8").trim();
+    fs.closeSync(4);
+  } catch (e) {
+    // no token: the grader ignores a notice without one (its own reader-side cap still applies)
+  }
+}
 if (CELL_CAP > 0) {
   const fs = require("fs");
   const OUTPUT = new Set(["stream", "display_data", "update_display_data", "execute_result", "error"]);
@@ -47,7 +59,7 @@ if (CELL_CAP > 0) {
           if (used > CELL_CAP || (TOTAL_CAP > 0 && total > TOTAL_CAP)) {
             if (!told) {
               told = true;
-              try { fs.writeSync(3, "MLPHW-OUTPUT-LIMIT\n"); } catch (e) {}
+              try { fs.writeSync(3, "MLPHW-OUTPUT-LIMIT " + LIMIT_TOKEN + "\n"); } catch (e) {}
             }
             return Promise.resolve();
           }

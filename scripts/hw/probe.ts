@@ -17,15 +17,16 @@ export interface Channel {
  * {case id: payload} from the probe channel. Every value on it was computed in the sandbox, which never
  * holds an expected value, so a line written there by submitted code can carry only its own answers. Still:
  * a case reported more than once is not credited (in `duplicated`), and lines without this run's nonce are
- * counted as foreign.
+ * counted as foreign. The kernel preload's output-limit notice counts only with this run's limit token
+ * (submitted code can write fd 3 but never saw the token).
  */
-export function parseProbeChannel(text: string, nonce: string): Channel {
+export function parseProbeChannel(text: string, nonce: string, limitToken?: string): Channel {
   const got = new Map<string, Reported>();
   const duplicated = new Set<string>();
   let forged = 0, limitHit = false;
   for (const line of splitLines(text)) {
     const t = line.trim();
-    if (t === "MLPHW-OUTPUT-LIMIT") {
+    if (limitToken && t === "MLPHW-OUTPUT-LIMIT " + limitToken) {
       limitHit = true;
       continue;
     }

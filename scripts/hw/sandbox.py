@@ -10,6 +10,8 @@ SANDBOX.json (written by the grader, outside the sandbox; never visible inside i
                 same path inside and outside: the only channel between kernel and grader)
     probe_file  file the kernel's probe values go to; opened here and handed in as fd 3 (the file itself
                 is not mounted: the kernel holds only the descriptor)
+    limit_token the token of the kernel preload's output-limit notice, handed in on a pipe as fd 4 (read and
+                closed by kernel-preload.cjs before any cell runs)
     log_file    the kernel's own stdout/stderr (crash traces), outside the sandbox
     cgroup      {"memory": dir, "pids": dir} created by the grader, or null (rlimits only)
     limits      {"data_mb", "cpu_s", "fsize_mb", "nofile", "nproc"}
@@ -76,6 +78,19 @@ def bwrap_argv(cfg, connection_file):
     return a
 
 
+def token_fd(token):
+    """fd 4: a pipe holding the limit token and nothing else (write end closed). kernel-preload.cjs reads and
+    closes it before the kernel runs any cell, so submitted code never sees the token and cannot write an
+    output-limit notice the grader accepts (the token is in no file, argument or variable of the sandbox)."""
+    r, w = os.pipe()
+    os.write(w, (token or "").encode("ascii"))
+    os.close(w)
+    if r != 4:
+        os.dup2(r, 4)
+        os.close(r)
+    os.set_inheritable(4, True)
+
+
 def main(argv):
     if len(argv) != 4 or argv[0] != "--config" or argv[2] != "--":
         sys.stderr.write(__doc__)
@@ -96,10 +111,12 @@ def main(argv):
         os.dup2(probe, 3)
         os.close(probe)
     os.set_inheritable(3, True)
+    token_fd(cfg.get("limit_token"))
     log = os.open(cfg["log_file"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     proc = subprocess.Popen(bwrap_argv(cfg, connection_file), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                            pass_fds=(3,), start_new_session=True)
+                            pass_fds=(3, 4), start_new_session=True)
     os.close(3)
+    os.close(4)
     os.close(log)
 
     def forward(signum, _frame):

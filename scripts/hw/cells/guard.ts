@@ -2,16 +2,27 @@
 // puts the text from "BEGIN CELL" on into the cell, inside a block, and calls it). Type-checked here as
 // ordinary TypeScript; nothing in this file runs in the grader's own process.
 //
-// It keeps fs.writeSync (fd 3: the grader's probe channel, not stdout) and pristine built-ins in a closure,
-// freezes the kernel's own machinery, replaces the methods of forbidden library classes, and defines one
-// frozen, non-writable global under a random name whose begin(nonce) gives the probe cells run(id, fn, inputs).
+// It keeps the native fs binding's writeString (fd 3: the grader's probe channel, not stdout) and pristine
+// built-ins in a closure, freezes the kernel's own machinery, wraps the methods of forbidden library classes
+// (they throw once the probes have begun), and defines one frozen, non-writable global under a random name
+// whose begin(nonce) gives the probe cells run(id, fn, inputs).
 
 // BEGIN CELL
 export function mlpHwInstallGuard(globalName: string, matrixClass: unknown, lib: unknown, forbidden: readonly string[]): void {
   const g: any = globalThis, O = Object, R = Reflect, J = JSON, S = String, A = Array, N = Number;
   const apply = R.apply, keys = O.keys, freeze = O.freeze, isArray = A.isArray, stringify = J.stringify;
   const parse = J.parse, isInteger = N.isInteger, MatrixClass: any = matrixClass, F64 = Float64Array;
-  const fs: any = require("fs"), writeSync = fs.writeSync; // fd 3: the grader's probe channel (not stdout)
+  const f64from = F64.from, slice = S.prototype.slice;
+  // fd 3: the grader's probe channel (not stdout). Written through the native binding's own functions,
+  // taken here before any submitted code ran: fs.writeSync looks them up on the binding at call time,
+  // and submitted code can replace them there (and fs.writeSync, Function.prototype.call, ...), but not
+  // these references. fd 3 is checked to be still the file it was (same device and inode) before each
+  // write, so a submission that closed it and opened something it can read in its place gets nothing.
+  const fsb: any = (process as any).binding("fs"), writeString = fsb.writeString, fstat = fsb.fstat;
+  function fdId(): string {
+    try { const st: any = apply(fstat, fsb, [3, false, undefined, {}]); return st[0] + ":" + st[7]; } catch (e) { return "none"; }
+  }
+  const probeFd = fdId();
   // Lock the kernel's own machinery against monkey-patching from submitted code.
   try {
     const req: any = require;
@@ -61,28 +72,35 @@ export function mlpHwInstallGuard(globalName: string, matrixClass: unknown, lib:
     return '"[' + t + ']"';
   }
   function dec(w: any): any {
-    if (isArray(w)) { const out: any[] = []; for (let i = 0; i < w.length; i++) out.push(dec(w[i])); return out; }
+    if (isArray(w)) { const out: any[] = []; for (let i = 0; i < w.length; i++) out[i] = dec(w[i]); return out; }
     if (w && typeof w === "object") {
-      if (isArray(w.$m)) return new MatrixClass(w.$m[0], w.$m[1], F64.from(w.$m[2]));
+      if (isArray(w.$m)) return new MatrixClass(w.$m[0], w.$m[1], apply(f64from, F64, [w.$m[2]]));
       const o: any = {}; for (const k of keys(w)) o[k] = dec(w[k]); return o;
     }
     return w;
   }
   function errClass(e: any): string {
-    try { const n = e && e.constructor && e.constructor.name; return typeof n === "string" ? n.slice(0, 60) : typeof e; } catch (x) { return "?"; }
+    try { const n = e && e.constructor && e.constructor.name; return typeof n === "string" ? apply(slice, n, [0, 60]) : typeof e; } catch (x) { return "?"; }
   }
-  let forbiddenUsed = false;
+  let forbiddenUsed = false, probing = false;
   class MlpHwForbidden extends Error {}
   function begin(nonce: string) {
-    const out = (s: string) => { try { apply(writeSync, fs, [3, s]); } catch (e) {} };
+    // From the first probe on, forbidden classes throw, for good: the probe cells come after every
+    // cell of the notebook, and a timer left by submitted code between two probe cells (which could
+    // compute a later case's answer from inputs an earlier case showed) finds them trapped too.
+    probing = true;
+    const out = (s: string) => {
+      if (fdId() !== probeFd) return; // fd 3 was replaced: the case gets no result
+      try { apply(writeString, fsb, [3, s, null, "utf8", undefined, {}]); } catch (e) {}
+    };
     return freeze({
       run(id: string, fn: (I: any) => any, inputs: string) {
         let line: string;
         try {
           forbiddenUsed = false;
-          const value = fn(dec(parse(inputs)));
+          const encoded = enc(fn(dec(parse(inputs))), 0); // a getter on the result runs the student's code too
           if (forbiddenUsed) throw new MlpHwForbidden();
-          line = '{"case":' + stringify(id) + ',"ok":true,"value":' + enc(value, 0) + "}";
+          line = '{"case":' + stringify(id) + ',"ok":true,"value":' + encoded + "}";
         } catch (e) {
           line = '{"case":' + stringify(id) + ',"ok":false,"error":' + stringify(errClass(e)) + "}";
         }
@@ -90,14 +108,28 @@ export function mlpHwInstallGuard(globalName: string, matrixClass: unknown, lib:
       },
     });
   }
-  // the assignment forbids these library classes: their methods are replaced before any submitted code runs
+  // the assignment forbids these library classes in answers: their methods (and static functions) are
+  // wrapped before any submitted code runs. Once the probes have begun they throw (the case is not
+  // credited, flag forbidden-api); before, they work, so the notebook's own check cells may use them.
+  // The originals stay in this closure only.
   const libClasses: any = lib;
+  const trap = (target: any, k: string) => {
+    const orig = target[k];
+    O.defineProperty(target, k, { configurable: false, writable: false, value: function (this: any) {
+      if (probing) { forbiddenUsed = true; throw new MlpHwForbidden(); }
+      return apply(orig, this, arguments);
+    } });
+  };
   for (const cls of forbidden) {
     const C = libClasses ? libClasses[cls] : undefined;
     if (typeof C !== "function") continue;
     for (const k of O.getOwnPropertyNames(C.prototype)) {
-      if (k === "constructor" || typeof C.prototype[k] !== "function") continue;
-      O.defineProperty(C.prototype, k, { configurable: false, writable: false, value: function () { forbiddenUsed = true; throw new MlpHwForbidden(); } });
+      const d = O.getOwnPropertyDescriptor(C.prototype, k);
+      if (k !== "constructor" && d && typeof d.value === "function") trap(C.prototype, k);
+    }
+    for (const k of O.getOwnPropertyNames(C)) {
+      const d = O.getOwnPropertyDescriptor(C, k);
+      if (d && d.configurable && typeof d.value === "function") trap(C, k);
     }
     freeze(C.prototype);
     freeze(C);
