@@ -561,6 +561,21 @@ def sweep_cgroups():
     return removed
 
 
+CONN_TMPFS = "size=1m,nr_inodes=64,mode=0700,nosuid,nodev,noexec"  # a connection file and five sockets
+CONN_LIMIT_MARK = "mlp-hw sandbox: connection folder over its limit; kernel killed"  # written by sandbox.py
+
+
+def mount_conn_tmpfs(conn):
+    """As root: a small tmpfs on the kernel's connection folder (its one read-write place on the host), so a
+    kernel cannot fill the grading machine's disk through it. ZeroMQ's ipc transport only needs the socket
+    files there. Returns whether it is mounted (without root sandbox.py watches the folder's size instead)."""
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        return False
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", CONN_TMPFS, "mlp-hw-conn", conn],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return r.returncode == 0
+
+
 def sandbox_config(jdir, limits, log_path, probe_path, cgroup, limit_token):
     """What sandbox.py mounts and runs. The kernel sees only: node_modules, src/, kernel/, the public check
     helpers, this preload, its connection folder (read-write) and a private /tmp."""
@@ -582,6 +597,7 @@ def sandbox_config(jdir, limits, log_path, probe_path, cgroup, limit_token):
     return {
         "binds": binds, "cwd": S, "conn_dir": os.path.join(jdir, "conn"), "probe_file": probe_path,
         "log_file": log_path, "cgroup": cgroup.dirs or None, "limit_token": limit_token,
+        "conn_limit_mb": 16, "conn_limit_mark": CONN_LIMIT_MARK,
         "limits": {"data_mb": int(limits["memory_mb"]), "cpu_s": cpu, "fsize_mb": 64, "nofile": 1024},
         "argv": [node, "--max-old-space-size=%d" % int(limits["heap_mb"]), "--require",
                  S + "/scripts/hw/kernel-preload.cjs", S + "/kernel/launcher.cjs", "{connection_file}"],
@@ -740,6 +756,7 @@ def execute(nb, roles, limits, log_path, probe_path, limit_token):
     preload on a pipe closed before any cell runs; see sandbox.py)."""
     info = {"status": "completed", "cells": [], "flags": [], "notes": []}
     jdir = tempfile.mkdtemp(prefix="mlp-hw-jp-")
+    conn_mounted = False
     sandboxed = limits.get("sandbox", True)
     cgroup = Cgroup(limits["memory_mb"] + 256, limits.get("pids", 256)) if sandboxed else None
     if cgroup is not None and cgroup.note:
@@ -751,6 +768,10 @@ def execute(nb, roles, limits, log_path, probe_path, limit_token):
         os.environ["JUPYTER_PATH"] = jdir + os.pathsep + os.environ.get("JUPYTER_PATH", "")
         conn = os.path.join(jdir, "conn")
         os.makedirs(conn)
+        if sandboxed:
+            conn_mounted = mount_conn_tmpfs(conn)
+            if not conn_mounted:
+                info["notes"].append("no tmpfs on the connection folder (needs root): sandbox.py watches its size instead")
         if sandboxed:
             # no network in the sandbox: ZeroMQ over unix sockets in the connection folder
             km = KernelManager(kernel_name=kernel, transport="ipc", ip=os.path.join(conn, "k"))
@@ -886,15 +907,19 @@ def execute(nb, roles, limits, log_path, probe_path, limit_token):
             if cgroup.pids_hit():
                 info["flags"].append("process-limit")
             cgroup.remove()  # every process the kernel started is gone
+        if conn_mounted:
+            subprocess.run(["umount", "-l", os.path.join(jdir, "conn")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(jdir, ignore_errors=True)
     # The kernel's log is text submitted code can write (fs.writeSync(2, ...)): it is read only to explain
     # a kernel death the grader saw itself; memory-limit otherwise comes from the cgroup alone.
-    if info["status"] == "kernel-died" and "memory-limit" not in info["flags"]:
+    if info["status"] == "kernel-died":
         try:
             with open(log_path, encoding="utf-8", errors="replace") as f:
                 log = f.read(200000)
-            if re.search(r"heap out of memory|allocation failed", log, re.I):
+            if re.search(r"heap out of memory|allocation failed", log, re.I) and "memory-limit" not in info["flags"]:
                 info["flags"].append("memory-limit")
+            if CONN_LIMIT_MARK in log:  # sandbox.py killed the kernel: its connection folder grew too large
+                info["flags"].append("disk-limit")
         except OSError:
             pass
     return info

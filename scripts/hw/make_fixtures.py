@@ -394,6 +394,18 @@ const tick = () => { for (const [pid, a] of cmdlines()) if (a.some((x) => /hw\.(
     fx["sleepy"] = nb
     expected["sleepy"] = {"status": "graded", "score": 10, "flag": "wall-limit", "why": "3 × 400 s of sleep held a slot for 1200 s"}
 
+    # the connection folder (the sandbox's one read-write place on the host): 20 × 50 MB written there
+    # went to the host's disk. As root it is a 1 MB tmpfs now (without root sandbox.py kills the kernel).
+    fx["conn-dir-diskfill"] = append_code(solved(student, source, allq), r"""// 실험
+{ const fs: any = require("fs"), path = require("path");
+  const connDir = path.dirname(process.argv[process.argv.length - 1]);
+  const chunk = Buffer.alloc(50 << 20, 1);
+  let n = 0;
+  try { for (let i = 0; i < 20; i++) { fs.writeFileSync(path.join(connDir, "fill" + i), chunk); n++; } } catch (e: any) { console.log("stopped", e.code); }
+  console.log("wrote", n, "x 50 MB into the connection folder"); }""")
+    expected["conn-dir-diskfill"] = {"status": "graded", "score": 10, "executed_has": "wrote 0 x 50 MB",
+                                     "why": "1001 MB reached the host's disk"}
+
     # malformed metadata.mlp_hw.locked_sha256 (the grader reads it): unreadable, never grader-error
     for name, bad in (("locked-sha-string", "setup"), ("locked-sha-int", 5)):
         nb = solved(student, source, allq)
