@@ -35,6 +35,9 @@ import sys
 import time
 
 
+HIDDEN_PACKAGES = ("tsx", "esbuild", "@esbuild", "typescript")
+
+
 def join_cgroup(cg):
     if not cg:
         return
@@ -72,6 +75,13 @@ def bwrap_argv(cfg, connection_file):
             a += ["--ro-bind", d, d] if not os.path.islink(d) else ["--symlink", os.readlink(d), d]
     for host, inside in cfg["binds"]:
         a += ["--ro-bind", host, inside]
+        if inside.endswith("/node_modules"):
+            # TypeScript loaders the kernel never uses (tslab compiles with its own bundled
+            # @tslab/typescript-for-tslab): with them a cell could load a second, untouched copy of src/
+            # (require("tsx/cjs/api").require(...)), which the guard's trap on forbidden classes never saw
+            for pkg in HIDDEN_PACKAGES:
+                if os.path.exists(os.path.join(host, pkg)):
+                    a += ["--tmpfs", inside + "/" + pkg]
     a += ["--bind", cfg["conn_dir"], cfg["conn_dir"]]
     a += ["--chdir", cfg["cwd"]]
     a += ["--clearenv"]
