@@ -45,7 +45,11 @@ if (CELL_CAP > 0) {
     const r = await init.apply(this, args);
     const iopub = this.iopub;
     const send = iopub.send;
-    iopub.send = function (frames) {
+    // On the socket's class, for this socket only: zeromq's sockets take no own properties and
+    // kernel/launcher.cjs makes Socket.prototype.send read-only, so an assignment here threw (in the
+    // rejected init, unnoticed: the cap was off) and only a definition on the prototype works.
+    Object.defineProperty(Object.getPrototypeOf(iopub), "send", { configurable: true, writable: false, value: function (frames) {
+      if (this !== iopub) return send.apply(this, arguments);
       try {
         const i = frames.findIndex((f) => String(f) === "<IDS|MSG>");
         const header = JSON.parse(String(frames[i + 2]));
@@ -67,7 +71,7 @@ if (CELL_CAP > 0) {
         // not a Jupyter message: send it unchanged
       }
       return send.call(this, frames);
-    };
+    } });
     return r;
   };
 }
