@@ -531,17 +531,15 @@ CGROUP_NAME_RE = re.compile(r"^mlp-hw-(\d+)-[0-9a-f]+$")
 
 
 def grader_alive(pid):
-    """Whether pid is a running grader (hw.py): a pid reused by another program does not keep a cgroup."""
-    try:
-        with open("/proc/%d/cmdline" % pid, "rb") as f:
-            return b"hw.py" in f.read()
-    except OSError:
-        return False
+    """Whether the process that named a cgroup may still be running. Any live pid counts: graders are not
+    only this script (another implementation or version of the grader may share the names), and killing a
+    running grader's kernels is far worse than keeping a leftover until its pid is free again."""
+    return os.path.exists("/proc/%d" % pid)
 
 
 def sweep_cgroups():
     """Removes the cgroups (mlp-hw-<pid>-<hex>) of graders that are gone (SIGKILLed: their `finally` never
-    ran), after killing whatever is still in them. Those of running graders are left alone. Returns how
+    ran), after killing whatever is still in them. Those named after a live pid are left alone. Returns how
     many folders were removed."""
     removed = 0
     for ctrl in ("memory", "pids", "cpuacct"):
