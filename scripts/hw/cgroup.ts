@@ -7,11 +7,10 @@ import { join } from "node:path";
 
 const CGROUP_BASE = "/sys/fs/cgroup";
 const CONTROLLERS = ["memory", "pids", "cpuacct"] as const;
-/** Cgroup folders are named after the grader process that made them: mlp-grade-<pid>-<hex>. */
-const CGROUP_PREFIX = "mlp-grade-";
-const CGROUP_NAME_RE = /^mlp-grade-(\d+)-[0-9a-f]+$/;
-/** What a grader process's command line holds (scripts/hw/main.ts run by Node). */
-const GRADER_MARK = "scripts/hw/main.ts";
+/** Cgroup folders are named after the grader process that made them: mlp-hw-<pid>-<hex>. */
+const CGROUP_PREFIX = "mlp-hw-";
+const CGROUP_NAME_RE = /^mlp-hw-(\d+)-[0-9a-f]+$/;
+
 type Controller = (typeof CONTROLLERS)[number];
 
 export function sleepSync(ms: number): void {
@@ -116,18 +115,13 @@ export class Cgroup {
   }
 }
 
-/** Whether pid is a running grader: a pid reused by another program does not keep a cgroup. */
-function graderAlive(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").some((a) => a.endsWith(GRADER_MARK));
-  } catch {
-    return false;
-  }
-}
+/** Whether the process that named a cgroup may still be running. Any live pid counts: killing a running
+ * grader's kernels is far worse than keeping a leftover until its pid is free again. */
+const graderAlive = (pid: number) => existsSync(`/proc/${pid}`);
 
 /**
  * Removes the cgroups of graders that are gone (SIGKILLed: their clean-up never ran), after killing whatever
- * is still in them. Those of running graders are left alone. Returns how many folders were removed.
+ * is still in them. Those named after a live pid are left alone. Returns how many folders were removed.
  */
 export function sweepCgroups(): number {
   let removed = 0;

@@ -89,6 +89,7 @@ function sandboxConfig(jdir: string, limits: Limits, logPath: string, probePath:
   if (!node.startsWith("/usr/")) binds.push([node, node]);
   return {
     binds, cwd: S, conn_dir: join(jdir, "conn"), probe_file: probePath, log_file: logPath, cgroup: cgroup.usable ? cgroup.dirs : null, limit_token: limitToken,
+    conn_limit_mb: 16, conn_limit_mark: CONN_LIMIT_MARK,
     limits: { data_mb: Math.trunc(limits.memory_mb), cpu_s: cpuLimit(limits), fsize_mb: 64, nofile: 1024 },
     argv: [node, `--max-old-space-size=${Math.trunc(limits.heap_mb)}`, "--require", `${S}/scripts/hw/kernel-preload.cjs`, `${S}/kernel/launcher.cjs`, "{connection_file}"],
     // No compile cache while grading: nothing a kernel writes may reach another kernel.
@@ -97,6 +98,17 @@ function sandboxConfig(jdir: string, limits: Limits, logPath: string, probePath:
 }
 
 const KERNEL_NAME = "mlp-hw-grade";
+const CONN_TMPFS = "size=1m,nr_inodes=64,mode=0700,nosuid,nodev,noexec"; // a connection file and five sockets
+const CONN_LIMIT_MARK = "mlp-hw sandbox: connection folder over its limit; kernel killed"; // written by sandbox.py
+
+/** As root: a small tmpfs on the kernel's connection folder (its one read-write place on the host), so a
+ * kernel cannot fill the grading machine's disk through it. ZeroMQ's ipc transport only needs the socket
+ * files there. Returns whether it is mounted (without root sandbox.py watches the folder's size instead). */
+function mountConnTmpfs(conn: string): boolean {
+  if (process.getuid?.() !== 0) return false;
+  const r = spawnSync("mount", ["-t", "tmpfs", "-o", CONN_TMPFS, "mlp-hw-conn", conn], { stdio: "ignore" });
+  return r.status === 0;
+}
 
 function writeKernelspec(jdir: string, limits: Limits, logPath: string, probePath: string, cgroup: Cgroup | null, limitToken: string): void {
   const kdir = join(jdir, "kernels", KERNEL_NAME);
@@ -159,11 +171,16 @@ export function execute(nb: Notebook, roles: Role[], limits: Limits, logPath: st
   const info: Execution = { status: "completed", cells: [], flags: [], notes: [], nb };
   const jdir = mkdtempSync(join(tmpdir(), "mlp-hw-jp-"));
   const cgroup = limits.sandbox ? new Cgroup(limits.memory_mb + 256, limits.pids ?? 256) : null;
+  let connMounted = false;
   if (cgroup?.note) info.notes.push(cgroup.note);
   try {
     writeKernelspec(jdir, limits, logPath, probePath, cgroup, limitToken);
     const conn = join(jdir, "conn");
     mkdirSync(conn);
+    if (limits.sandbox) {
+      connMounted = mountConnTmpfs(conn);
+      if (!connMounted) info.notes.push("no tmpfs on the connection folder (needs root): sandbox.py watches its size instead");
+    }
     const input = join(jdir, "grading.ipynb"), output = join(jdir, "executed.ipynb"), recordFile = join(jdir, "record.json");
     writeNotebook(nb, input);
     const student = (role: Role) => !role.startsWith("probe:") && role !== "guard";
@@ -230,13 +247,16 @@ export function execute(nb: Notebook, roles: Role[], limits: Limits, logPath: st
       if (cgroup.pidsHit()) info.flags.push("process-limit");
       cgroup.remove(); // every process the kernel started is gone
     }
+    if (connMounted) spawnSync("umount", ["-l", join(jdir, "conn")], { stdio: "ignore" });
     rmSync(jdir, { recursive: true, force: true });
   }
   // The kernel's log is text submitted code can write (fs.writeSync(2, ...)): it is read only to explain a
   // kernel death the grader saw itself; memory-limit otherwise comes from the cgroup alone.
-  if (info.status === "kernel-died" && !info.flags.includes("memory-limit")) {
+  if (info.status === "kernel-died") {
     try {
-      if (/heap out of memory|allocation failed/i.test(readFileSync(logPath, "utf8").slice(0, 200000))) info.flags.push("memory-limit");
+      const log = readFileSync(logPath, "utf8").slice(0, 200000);
+      if (/heap out of memory|allocation failed/i.test(log) && !info.flags.includes("memory-limit")) info.flags.push("memory-limit");
+      if (log.includes(CONN_LIMIT_MARK)) info.flags.push("disk-limit"); // sandbox.py killed the kernel: its connection folder grew too large
     } catch {
       // no log
     }

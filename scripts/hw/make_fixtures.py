@@ -358,6 +358,26 @@ const tick = () => { for (const [pid, a] of cmdlines()) if (a.some((x) => /hw\.(
     expected["binding-rewrite"] = {"status": "graded", "score": 0, "flag": "forbidden-api:NeuralNetwork",
                                    "why": "the native binding under fs.writeSync saw and rewrote every probe line"}
 
+    # a second, untouched copy of the library loaded through tsx from the mounted node_modules: the
+    # guard's trap covers only the copy tslab loaded (7/10 before tsx, esbuild and typescript were hidden)
+    nb = solved(student, source, [])
+    bodies = {
+        "forward2": "const c = mk(W1, W2).forward(toF(X));\n  return { Z1: M(c.Z[1]), A1: M(c.A[1]), Z2: M(c.Z[2]), A2: M(c.A[2]) };",
+        "backward2": 'const n = mk(W1, W2); const g = n.backward(n.forward(toF(X)), toF(Y), "lecture");\n  return { E2: M(g.E[2]), dZ2: M(g.dZ[2]), E1: M(g.E[1]), dZ1: M(g.dZ[1]), dW2: M(g.dW[2]), dW1: M(g.dW[1]) };',
+        "train2": 'const n = mk(W1, W2); const cost: number[] = [];\n  for (let e = 0; e < epochs; e++) { const g = n.backward(n.forward(toF(X)), toF(Y), "lecture"); cost.push(fresh.courseCost(g.E[2])); n.update(g, eta); }\n  return { W1: M(n.W[1]), W2: M(n.W[2]), cost };',
+    }
+    for cid, body in bodies.items():
+        cell(nb, cid).source = cell(nb, cid).source.replace('throw new Error("구현하세요");', body, 1)
+    fx["delegate-tsx"] = after_setup(nb, r"""// 실험
+let fresh: any = null;
+try { fresh = require("tsx/cjs/api").require("/course/src/index.ts", "/course/x.js"); } catch (e) { console.log("no tsx"); }
+const NN: any = fresh && fresh.NeuralNetwork, FM: any = fresh && fresh.Matrix;
+const toF = (A: Matrix) => new FM(A.rows, A.cols, Float64Array.from(A.data));
+const M = (x: any) => new Matrix(x.rows, x.cols, Float64Array.from(x.data));
+function mk(W1: Matrix, W2: Matrix) { const n = new NN([W1.cols, W1.rows, W2.rows]); n.setWeights(toF(W1), toF(W2)); return n; }""")
+    expected["delegate-tsx"] = {"status": "graded", "score": 0, "executed_has": "no tsx",
+                                "why": "a second copy of src/ through tsx scored 7/10 with no flag"}
+
     fx["invalid-nbformat"] = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {"mlp_hw": {"assignment": "hw01"}},
                                          "cells": [{"cell_type": "code", "metadata": {}, "outputs": []}]})  # no "source"
     expected["invalid-nbformat"] = {"status": "unreadable", "score": 0}
@@ -393,6 +413,18 @@ const tick = () => { for (const [pid, a] of cmdlines()) if (a.some((x) => /hw\.(
         append_code(nb, '// 실험\nawait new Promise((r) => setTimeout(r, 400000));\nconsole.log("slept 400 s");')
     fx["sleepy"] = nb
     expected["sleepy"] = {"status": "graded", "score": 10, "flag": "wall-limit", "why": "3 × 400 s of sleep held a slot for 1200 s"}
+
+    # the connection folder (the sandbox's one read-write place on the host): 20 × 50 MB written there
+    # went to the host's disk. As root it is a 1 MB tmpfs now (without root sandbox.py kills the kernel).
+    fx["conn-dir-diskfill"] = append_code(solved(student, source, allq), r"""// 실험
+{ const fs: any = require("fs"), path = require("path");
+  const connDir = path.dirname(process.argv[process.argv.length - 1]);
+  const chunk = Buffer.alloc(50 << 20, 1);
+  let n = 0;
+  try { for (let i = 0; i < 20; i++) { fs.writeFileSync(path.join(connDir, "fill" + i), chunk); n++; } } catch (e: any) { console.log("stopped", e.code); }
+  console.log("wrote", n, "x 50 MB into the connection folder"); }""")
+    expected["conn-dir-diskfill"] = {"status": "graded", "score": 10, "executed_has": "wrote 0 x 50 MB",
+                                     "why": "1001 MB reached the host's disk"}
 
     # malformed metadata.mlp_hw.locked_sha256 (the grader reads it): unreadable, never grader-error
     for name, bad in (("locked-sha-string", "setup"), ("locked-sha-int", 5)):
