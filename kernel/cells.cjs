@@ -1,4 +1,3 @@
-// @ts-nocheck -- not yet typed for tsconfig.tools.json (npm run typecheck); typing it is an open follow-up
 // How the kernel runs a cell: tslab's executor with its traps mended (see kernel-setup.md, "What is
 // left of tslab's behaviour"). tslab compiles the cell (dist/converter.js) and this file runs it:
 //
@@ -161,11 +160,23 @@ function filterDecls(ts, text, keep, keepTypes) {
  * Starts the kernel: tslab's ZmqServer and JupyterHandlerImpl (dist/jupyter.js) with execute
  * requests handled here. dist: tslab's dist folder; ts: tslab's TypeScript; converters: { node, browser }.
  */
+/**
+ * True when `e` (what a cell threw) is vm's error for a cell stopped by an interrupt (SIGINT).
+ * @param {unknown} e
+ * @returns {e is Error}
+ */
+function sigintStopped(e) {
+  const message = e !== null && typeof e === "object" && "message" in e ? e.message : undefined;
+  return typeof message === "string" && /Script execution was interrupted by `SIGINT`/.test(message);
+}
+
 function startKernel({ dist, ts, root, converters, configPath }) {
   const { createExecutor } = require(path.join(dist, "executor.js"));
   const jupyter = require(path.join(dist, "jupyter.js"));
   const { getCodeMetadata } = require(path.join(dist, "metadata.js"));
-  const { ZmqServer, JupyterHandlerImpl } = jupyter;
+  // tslab's two classes extended below (its dist/ is untyped here; their instances are tslab's business)
+  const { ZmqServer, JupyterHandlerImpl } =
+    /** @type {{ ZmqServer: new (handler: unknown, configPath: string) => any; JupyterHandlerImpl: new (executor: unknown, isJs: boolean) => any }} */ (jupyter);
 
   Error.stackTraceLimit = Math.max(Error.stackTraceLimit, 60); // tslab's own frames used to eat V8's 10
   const als = new AsyncLocalStorage();
@@ -221,12 +232,18 @@ function startKernel({ dist, ts, root, converters, configPath }) {
     const set = globalThis[setName];
     const clear = globalThis[clearName];
     const repeats = setName === "setInterval";
+    /**
+     * @this {unknown}
+     * @param {unknown} cb
+     * @param {...unknown} rest
+     */
     const wrapped = function (cb, ...rest) {
       const cell = als.getStore();
       if (!cell || typeof cb !== "function") return set.call(this, cb, ...rest);
       const args = setName === "setImmediate" ? rest : rest.slice(1);
       const h = set.call(
         this,
+        /** @this {unknown} */
         function () {
           if (!repeats) {
             cell.timers.delete(h);
@@ -247,7 +264,7 @@ function startKernel({ dist, ts, root, converters, configPath }) {
     };
     if (set[util.promisify.custom]) Object.defineProperty(wrapped, util.promisify.custom, { value: set[util.promisify.custom] });
     globalThis[setName] = wrapped;
-    globalThis[clearName] = function (h) {
+    globalThis[clearName] = /** @this {unknown} @param {unknown} h */ function (h) {
       const cell = als.getStore();
       if (cell) cell.timers.delete(h);
       return clear.call(this, h);
@@ -255,11 +272,22 @@ function startKernel({ dist, ts, root, converters, configPath }) {
   }
 
   const decoder = new util.TextDecoder();
+  /**
+   * process.stdout.write / stderr.write routed to the current cell's stream `name`.
+   * @param {string} name
+   * @param {(...args: any[]) => boolean} original the stream's own write (its overloads take what Node's do)
+   */
   const writeTo = (name, original) =>
+    /**
+     * @this {unknown}
+     * @param {string | Uint8Array} buffer
+     * @param {unknown} [encoding]
+     * @param {unknown} [cb]
+     */
     function (buffer, encoding, cb) {
       const cell = als.getStore();
       if (cell && cell.dead) return true; // output of an interrupted cell: dropped
-      if (!current) return original.apply(this, arguments); // before the first request: the kernel's log
+      if (!current) return original.apply(this, Array.from(arguments)); // before the first request: the kernel's log
       current.writeStream(name, typeof buffer === "string" ? buffer : decoder.decode(buffer));
       if (typeof encoding === "function") encoding();
       else if (typeof cb === "function") cb();
@@ -392,6 +420,7 @@ function startKernel({ dist, ts, root, converters, configPath }) {
     const lastLine = wrapped.split("\n").length;
     fileMaps.set(filename, { maps: lazyMaps(converted.output), source: null, lineShift: 1, cell: cell.count, lastLine });
     const counts = new Map();
+    /** @type {unknown} what the cell threw (anything: `throw 1` too), or null */
     let failure = null;
     cell.phase = "sync";
     assigning = counts;
@@ -404,7 +433,7 @@ function startKernel({ dist, ts, root, converters, configPath }) {
     } finally {
       assigning = null;
     }
-    if (failure && failure.message && /Script execution was interrupted by `SIGINT`/.test(failure.message)) cell.interrupted = true;
+    if (sigintStopped(failure)) cell.interrupted = true;
     if (failure && cell.interrupted) kill(cell, "interrupted");
     if (promise && !failure) {
       cell.phase = "async";
@@ -447,7 +476,7 @@ function startKernel({ dist, ts, root, converters, configPath }) {
       filterDecls(ts, converted.declOutput || "", (n) => !lostSet.has(n), true) +
         filterDecls(ts, prevDecl, (n) => lostSet.has(n) && before.has(n), false),
     );
-    const err = failure && failure.message && /Script execution was interrupted by `SIGINT`/.test(failure.message)
+    const err = sigintStopped(failure)
       ? Object.assign(new Error("interrupted"), { name: "KeyboardInterrupt", stack: failure.stack })
       : failure;
     const content = errorContent(err);

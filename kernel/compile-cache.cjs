@@ -1,4 +1,3 @@
-// @ts-nocheck  (not yet type-checked: it patches Node's private Module API; the kernel launcher rewrite types it — see tsconfig.tools.json)
 // A compile cache for tslab's converter: the first import of src/ in a new kernel reuses what an
 // earlier kernel compiled, instead of type-checking and emitting every src/ file again.
 //
@@ -20,8 +19,14 @@
 // file changes the key, so an edited file is always checked and compiled again (and an error in it
 // is reported as before). Entries live in build/kernel-cache/ (at most MAX_ENTRIES, oldest removed).
 //
-// MLP_KERNEL_CACHE=off turns the cache off (the homework grader does: student code runs in the
-// kernel's process and could otherwise write entries that later kernels trust).
+// MLP_KERNEL_CACHE chooses the mode (see cacheMode):
+//   (unset), on   read and write entries (and V8's code cache for TypeScript, see below);
+//   off           no cache at all: nothing is read or written;
+//   readonly      entries (and the code cache) are read from build/kernel-cache, but nothing there is
+//                 ever written, created, refreshed, evicted or renamed; a missing or unreadable folder
+//                 or entry is only a miss (compiled as usual), with nothing on stderr. For the homework
+//                 grader: student code runs in the kernel's process and must not write entries that
+//                 later kernels trust, while the grader's kernels still start from the kit's cache.
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
@@ -65,7 +70,11 @@ const CONVERTER_EDITS = [
   },
 ];
 
-/** converter.js's source with CONVERTER_EDITS applied; throws naming the first edit that does not fit. */
+/**
+ * converter.js's source with CONVERTER_EDITS applied; throws naming the first edit that does not fit.
+ * @param {string} src
+ * @returns {string}
+ */
 function patchConverterSource(src) {
   for (const { from, to } of CONVERTER_EDITS) {
     const at = src.indexOf(from);
@@ -81,6 +90,9 @@ function patchConverterSource(src) {
  * Loads tslab's converter.js with the edits (after extraEdits, the kernel's own: see cells.cjs) into
  * the module cache, so that tslab's own `require("./converter")` gets it. Returns false (and leaves
  * tslab as it is) when it does not fit.
+ * @param {string} dist tslab's dist/ folder
+ * @param {ReadonlyArray<{ from: string; to: string }>} [extraEdits]
+ * @returns {boolean}
  */
 function installPatchedConverter(dist, extraEdits = []) {
   const { applyEdits, installEdited } = require("./patch.cjs");
@@ -88,22 +100,37 @@ function installPatchedConverter(dist, extraEdits = []) {
   try {
     applyEdits(applyEdits(fs.readFileSync(file, "utf8"), extraEdits, "tslab's converter.js"), CONVERTER_EDITS, "tslab's converter.js");
   } catch (e) {
-    process.stderr.write(`mlp-course kernel: compile cache off (${e.message})\n`);
+    process.stderr.write(`mlp-course kernel: compile cache off (${e instanceof Error ? e.message : String(e)})\n`);
     return false;
   }
   return installEdited(file, [...extraEdits, ...CONVERTER_EDITS]);
 }
 
 /**
- * The cache object convert() talks to. dir: where entries live; fingerprint: the versions part of
- * the key. lookup() returns one object per convert() call.
+ * The part of a TypeScript program the cache reads.
+ * @typedef {{ text: string }} SourceFileLike
+ * @typedef {{ getCompilerOptions(): object; getSourceFile(path: string): SourceFileLike | undefined }} ProgramLike
+ * @typedef {{ path: string; data: string }} Output
+ * @typedef {{ format: number; deps: string[]; outputs: Record<string, Output[]> }} Entry
+ * @typedef {{ hit: true; outputsOf(dep: string): Output[] } | { hit: false; record(dep: string, outputs: Output[]): void; store(): void }} Lookup
  */
-function createDepCache({ dir, fingerprint }) {
+
+/**
+ * The cache object convert() talks to. dir: where entries live; fingerprint: the versions part of
+ * the key; readonly: entries are only read (a miss stores nothing, a hit refreshes nothing).
+ * lookup() returns one object per convert() call.
+ * @param {{ dir: string; fingerprint: object; readonly?: boolean }} opts
+ * @returns {{ lookup(program: ProgramLike, deps: string[]): Lookup | null }}
+ */
+function createDepCache({ dir, fingerprint, readonly = false }) {
   // Every cell after the import cell has src/ as dependencies, so lookup runs on each cell: the
   // files' hashes are kept per SourceFile (TypeScript keeps the object while the file is unchanged)
   // and an entry, once read, is kept in memory.
-  const textHashes = new WeakMap(); // SourceFile -> sha256 of its text
-  const hits = new Map(); // key -> entry read from disk by this process
+  /** @type {WeakMap<SourceFileLike, string>} SourceFile -> sha256 of its text */
+  const textHashes = new WeakMap();
+  /** @type {Map<string, Entry>} key -> entry read from disk by this process */
+  const hits = new Map();
+  /** @param {SourceFileLike} sf */
   const textHash = (sf) => {
     let h = textHashes.get(sf);
     if (h === undefined) textHashes.set(sf, (h = crypto.createHash("sha256").update(sf.text).digest("hex")));
@@ -126,13 +153,15 @@ function createDepCache({ dir, fingerprint }) {
       if (entry === undefined) {
         entry = readEntry(file, sorted);
         if (entry) {
-          touch(file);
+          if (!readonly) touch(file);
           hits.set(key, entry);
         }
       }
       if (entry) {
-        return { hit: true, outputsOf: (dep) => entry.outputs[dep] };
+        const found = entry;
+        return { hit: true, outputsOf: (dep) => found.outputs[dep] };
       }
+      /** @type {Map<string, Output[]>} */
       const recorded = new Map();
       return {
         hit: false,
@@ -141,7 +170,7 @@ function createDepCache({ dir, fingerprint }) {
         },
         // only a complete result is stored: every dependency emitted by this very cell
         store() {
-          if (!sorted.every((d) => recorded.has(d))) return;
+          if (readonly || !sorted.every((d) => recorded.has(d))) return;
           writeEntry(dir, file, { format: FORMAT, deps: sorted, outputs: Object.fromEntries(recorded) });
         },
       };
@@ -149,6 +178,12 @@ function createDepCache({ dir, fingerprint }) {
   };
 }
 
+/**
+ * The entry in `file` when it is one for exactly these deps, else undefined (absent, unreadable, damaged).
+ * @param {string} file
+ * @param {string[]} deps
+ * @returns {Entry | undefined}
+ */
 function readEntry(file, deps) {
   try {
     const entry = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -158,12 +193,13 @@ function readEntry(file, deps) {
       entry.deps.length === deps.length &&
       entry.deps.every((d, i) => d === deps[i]) &&
       deps.every((d) => Array.isArray(entry.outputs[d]) && entry.outputs[d].every((o) => typeof o.path === "string" && typeof o.data === "string"));
-    return ok ? entry : null;
+    return ok ? entry : undefined;
   } catch {
-    return null; // absent, or unreadable: compile as usual
+    return undefined; // absent, or unreadable: compile as usual
   }
 }
 
+/** @param {string} file */
 function touch(file) {
   try {
     const now = new Date();
@@ -173,6 +209,11 @@ function touch(file) {
   }
 }
 
+/**
+ * @param {string} dir
+ * @param {string} file
+ * @param {Entry} entry
+ */
 function writeEntry(dir, file, entry) {
   try {
     fs.mkdirSync(dir, { recursive: true });
@@ -182,12 +223,14 @@ function writeEntry(dir, file, entry) {
     prune(dir);
   } catch (e) {
     // A shared read-only checkout (JupyterHub) is normal: its cache was filled by `npm run kernel`.
-    if (!["EACCES", "EPERM", "EROFS"].includes(e.code)) {
-      process.stderr.write(`mlp-course kernel: could not write the compile cache in ${dir} (${e.message})\n`);
+    const err = /** @type {NodeJS.ErrnoException} */ (e);
+    if (!["EACCES", "EPERM", "EROFS"].includes(err.code ?? "")) {
+      process.stderr.write(`mlp-course kernel: could not write the compile cache in ${dir} (${err.message})\n`);
     }
   }
 }
 
+/** @param {string} dir */
 function prune(dir) {
   const entries = fs
     .readdirSync(dir)
@@ -205,8 +248,14 @@ function prune(dir) {
   for (const { p } of entries.slice(MAX_ENTRIES)) fs.rmSync(p, { force: true });
 }
 
-/** The versions part of the key: TypeScript, tslab, the installed packages. */
+/**
+ * The versions part of the key: TypeScript, tslab, the installed packages.
+ * @param {string} root
+ * @param {{ version: string }} ts
+ * @param {string} dist
+ */
 function fingerprint(root, ts, dist) {
+  /** @param {string} p */
   const read = (p) => {
     try {
       return fs.readFileSync(p);
@@ -215,14 +264,32 @@ function fingerprint(root, ts, dist) {
     }
   };
   const lock = crypto.createHash("sha256").update(read(path.join(root, "node_modules", ".package-lock.json"))).digest("hex");
-  const tslab = JSON.parse(read(path.join(dist, "..", "package.json")) || "{}").version;
+  const tslab = JSON.parse(String(read(path.join(dist, "..", "package.json")) || "{}")).version;
   return { typescript: ts.version, tslab, lock };
 }
 
-/** Off when MLP_KERNEL_CACHE is "off" (or "0"); otherwise in <root>/build/kernel-cache. */
+/**
+ * The cache's mode from MLP_KERNEL_CACHE (see the header): "off" for off, 0 or false; "readonly";
+ * "on" otherwise (unset, on, 1, true; any other value too, said once on stderr).
+ * @param {NodeJS.ProcessEnv} [env]
+ * @returns {"on" | "off" | "readonly"}
+ */
+function cacheMode(env = process.env) {
+  const v = (env.MLP_KERNEL_CACHE || "").trim().toLowerCase();
+  if (v === "off" || v === "0" || v === "false") return "off";
+  if (v === "readonly") return "readonly";
+  if (!["", "on", "1", "true"].includes(v)) {
+    process.stderr.write(`mlp-course kernel: MLP_KERNEL_CACHE=${JSON.stringify(env.MLP_KERNEL_CACHE)} is not on, off or readonly; the compile cache is on\n`);
+  }
+  return "on";
+}
+
+/**
+ * False when the cache is off (cacheMode); otherwise it lives in <root>/build/kernel-cache.
+ * @param {NodeJS.ProcessEnv} [env]
+ */
 function cacheEnabled(env = process.env) {
-  const v = (env.MLP_KERNEL_CACHE || "").toLowerCase();
-  return v !== "off" && v !== "0" && v !== "false";
+  return cacheMode(env) !== "off";
 }
 
 module.exports = {
@@ -231,6 +298,7 @@ module.exports = {
   installPatchedConverter,
   createDepCache,
   fingerprint,
+  cacheMode,
   cacheEnabled,
 };
 
@@ -241,9 +309,14 @@ module.exports = {
  * V8 checks the cache against the source and its own version and flags, and ignores (and here
  * rewrites) one that does not fit. Returns { save } — call save() once the kernel has done its
  * first import, to write the cache if there was none — or null when TypeScript was loaded already.
+ * With readonly, save() writes nothing (a missing or rejected cache stays as it is).
+ * @param {string} dist tslab's dist/ folder
+ * @param {string} dir the cache folder
+ * @param {{ readonly?: boolean }} [opts]
+ * @returns {{ save(): void } | null}
  */
-function loadTypeScriptWithCodeCache(dist, dir) {
-  const Module = require("module");
+function loadTypeScriptWithCodeCache(dist, dir, { readonly = false } = {}) {
+  const { Module, newModule, cacheModule } = require("./patch.cjs");
   const vm = require("vm");
   const file = fs.realpathSync(require.resolve("@tslab/typescript-for-tslab", { paths: [dist] }));
   if (require.cache[file]) return null;
@@ -262,18 +335,18 @@ function loadTypeScriptWithCodeCache(dist, dir) {
     cachedData = undefined;
   }
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-  const m = new Module(file, module);
-  m.filename = file;
-  m.paths = Module._nodeModulePaths(path.dirname(file));
-  require.cache[file] = m;
+  const m = newModule(file, module);
+  cacheModule(file, m);
   try {
-    script.runInThisContext().call(m.exports, m.exports, (id) => m.require(id), m, file, path.dirname(file));
+    /** @type {(this: unknown, exports: unknown, require: (id: string) => unknown, module: unknown, filename: string, dirname: string) => void} */
+    const wrapper = script.runInThisContext();
+    wrapper.call(m.exports, m.exports, (id) => m.require(id), m, file, path.dirname(file));
   } catch (e) {
-    delete require.cache[file];
+    cacheModule(file, undefined);
     throw e;
   }
   m.loaded = true;
-  const needed = cachedData === undefined || script.cachedDataRejected === true;
+  const needed = !readonly && (cachedData === undefined || script.cachedDataRejected === true);
   return {
     save() {
       if (!needed) return;

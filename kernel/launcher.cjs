@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// @ts-nocheck -- not yet typed for tsconfig.tools.json (npm run typecheck); typing it is an open follow-up
 // Kernel launcher for the project's Jupyter kernelspec (see kernel-setup.md).
 //
 //   node kernel/launcher.cjs <connection-file>                  runs this checkout's src/
@@ -37,23 +36,20 @@ if (!configPath) {
   );
   process.exit(2);
 }
-if (fromNotebook && !warmOnly) {
-  const own = checkoutOf(process.cwd());
-  if (own && own !== root) {
-    // the notebook's own checkout runs it, with its own launcher, tslab and src/
-    process.argv.splice(2, process.argv.length - 2, ...args);
-    require(path.join(own, "kernel", "launcher.cjs"));
-    return;
-  }
+const own = fromNotebook && !warmOnly ? checkoutOf(process.cwd()) : null;
+if (own && own !== root) {
+  // the notebook's own checkout runs it, with its own launcher, tslab and src/
+  process.argv.splice(2, process.argv.length - 2, ...args);
+  require(path.join(own, "kernel", "launcher.cjs"));
+} else {
+  if (!process.env.MLP_NOTEBOOK_DIR) process.env.MLP_NOTEBOOK_DIR = process.cwd();
+  process.chdir(root);
+  // Our own pinned tslab, never a global one.
+  const tslabDist = path.join(root, "node_modules", "tslab", "dist");
+  const converters = patchTslab(tslabDist);
+  if (warmOnly) warmCache(tslabDist);
+  else startKernel(tslabDist, configPath, converters);
 }
-if (!process.env.MLP_NOTEBOOK_DIR) process.env.MLP_NOTEBOOK_DIR = process.cwd();
-process.chdir(root);
-
-// Our own pinned tslab, never a global one.
-const tslabDist = path.join(root, "node_modules", "tslab", "dist");
-const converters = patchTslab(tslabDist);
-if (warmOnly) warmCache(tslabDist);
-else startKernel(tslabDist, configPath);
 
 /** The checkout (a folder with this project's package.json and kernel/launcher.cjs) at or above dir, or null. */
 function checkoutOf(dir) {
@@ -94,7 +90,12 @@ function warmCache(dist) {
  * is ready. tslab builds the compiler before binding, which left clients retrying against a port
  * that was not open yet (about 0.3 s more before "kernel ready"). Cells run through cells.cjs.
  */
-function startKernel(dist, configPath) {
+/**
+ * @param {string} dist
+ * @param {string} configPath
+ * @param {ReturnType<typeof patchTslab>} converters
+ */
+function startKernel(dist, configPath, converters) {
   const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [dist] }));
   const server = require("./cells.cjs").startKernel({ dist, ts, root, converters, configPath });
   // runs before any message is handled: messages are events, this is the promise's continuation
@@ -132,8 +133,9 @@ function patchTslab(dist) {
   //    src/ compiled by an earlier kernel
   const cache = require("./compile-cache.cjs");
   const cacheDir = path.join(root, "build", "kernel-cache");
-  const cacheOn = cache.cacheEnabled();
-  let codeCache = cacheOn ? cache.loadTypeScriptWithCodeCache(dist, cacheDir) : null;
+  // MLP_KERNEL_CACHE: on, off, or readonly (entries and code cache read, nothing written there)
+  const mode = cache.cacheMode(), cacheOn = mode !== "off", readonly = mode === "readonly";
+  let codeCache = cacheOn ? cache.loadTypeScriptWithCodeCache(dist, cacheDir, { readonly }) : null;
   const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [dist] }));
   ts.sys.watchDirectory = () => ({ close() {} });
   // the kernel's own edits (cells.cjs): shorthand properties, source maps; tslab's executor opened up
@@ -142,7 +144,7 @@ function patchTslab(dist) {
   installEdited(path.join(dist, "executor.js"), cells.EXECUTOR_EDITS);
   const depCache =
     cacheOn && cache.installPatchedConverter(dist, cells.CONVERTER_EDITS)
-      ? cache.createDepCache({ dir: cacheDir, fingerprint: cache.fingerprint(root, ts, dist) })
+      ? cache.createDepCache({ dir: cacheDir, fingerprint: cache.fingerprint(root, ts, dist), readonly })
       : null;
   if (!depCache) installEdited(path.join(dist, "converter.js"), cells.CONVERTER_EDITS);
 

@@ -1,4 +1,3 @@
-// @ts-nocheck -- not yet typed for tsconfig.tools.json (npm run typecheck); typing it is an open follow-up
 // Opens the repository root (lessons in notebooks/, homework in homework/) in JupyterLab when it is
 // installed, else Jupyter Notebook, with the kernel registered. Arguments after `--` go to Jupyter:
 //   npm start -- --port 8899 --no-browser
@@ -11,10 +10,19 @@ checkNode();
 const passed = process.argv.slice(2);
 writeKernelSpec(userDataDir());
 warmKernelCache({ background: true }); // while Jupyter starts: the first notebook's import is then quick
-const pythons = [process.env.MLP_PYTHON, join(ROOT, ".venv", "bin", "python"), "python3", "/usr/bin/python3", "python"].filter(Boolean);
+const pythons = /** @type {string[]} */ ([process.env.MLP_PYTHON, join(ROOT, ".venv", "bin", "python"), "python3", "/usr/bin/python3", "python"].filter(Boolean));
+/**
+ * @param {string} py
+ * @param {string} mod
+ */
 const has = (py, mod) => spawnSync(py, ["-c", `import ${mod}`], { stdio: "ignore" }).status === 0;
-/** Jupyter's arguments: the repository root (unless given), --allow-root as root, then the user's. */
+/**
+ * Jupyter's arguments: the repository root (unless given), --allow-root as root, then the user's.
+ * @param {string[]} passedArgs
+ * @returns {string[]}
+ */
 function jupyterArgs(passedArgs, { isRoot = process.getuid?.() === 0 } = {}) {
+  /** @param {string} name */
   const given = (name) => passedArgs.some((a) => a === name || a.startsWith(name + "="));
   const args = [];
   if (!given("--notebook-dir") && !passedArgs.some((a) => /^--(ServerApp|NotebookApp)\.(root_dir|notebook_dir)(=|$)/.test(a))) {
@@ -33,7 +41,7 @@ for (const app of [
     console.log(`Starting ${app.mod} in ${ROOT} (lessons: notebooks/, homework: homework/; kernel: "TypeScript (MLP course)")…`);
     const child = spawn(py, args, { stdio: "inherit" });
     child.on("exit", (code) => process.exit(code ?? 0));
-    for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
+    for (const sig of /** @type {const} */ (["SIGINT", "SIGTERM"])) process.on(sig, () => child.kill(sig));
     await new Promise(() => {});
   }
 }

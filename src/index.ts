@@ -15,7 +15,7 @@ export * from "./data";
 export * from "./plot";
 export * from "./display";
 export * from "./check";
-export * from "./event-loop";
+export * from "./notebook";
 export * from "./exercise";
 export * from "./explorer";
 

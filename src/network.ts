@@ -1,28 +1,23 @@
 // NeuralNetwork: the course's multilayer network, written with the lecture's names (symbols, code
 // names and shapes: NOTATION.md). fit is a loop of forward → backward → update (trainingSteps);
-// src/index.ts installs a faster engine for it (src/engine/, see FitEngine), with the same bits.
+// src/index.ts installs a faster engine for it (src/engine/, see FitEngine), with the same bits;
+// src/notebook.ts adds `await net.fitAsync` (live progress in a notebook) and `net.history()`.
 //
 // Layer indexing: every per-layer array is indexed by the lecture's layer number l = 1..L.
 // Index 0 holds an empty (0×0) matrix, except A[0] = X (the input layer A^[0]).
 //   net.W[1] is W^[1] (n1 × n0), cache.Z[2] is Z^[2], grads.dZ[1] is dZ^[1].
 //
-// Forward pass (lecture section 7):  Z[l] = W[l]·A[l−1] (+ b[l]),  A[l] = g(Z[l]),  Ŷ = A[L].
-// Backward pass (section 8), with the course's SIGNS (E[L] = Y − A[L], W := W + η·ΔW):
-//   E[L]  = Y − A[L]
-//   dZ[l] = E[l] ⊙ g'(Z[l])                         (output layer with cross-entropy: dZ[L] = E[L])
-//   dW[l] = dZ[l]·A[l−1]ᵀ,  db[l] = Σ_columns dZ[l]
-//   E[l]  = W[l+1]ᵀ·E[l+1]   backprop "lecture" (the course: the ERROR is split back by the weights)
-//   E[l]  = W[l+1]ᵀ·dZ[l+1]  backprop "exact"   (the chain rule: the DELTA is propagated)
-//   update: W[l] += η·dW[l]
-// With "exact", dW[l] = −∂E/∂W[l] for E = ½Σ(A[L] − Y)² (or the summed cross-entropy), so the update
-// is gradient descent. With "lecture", only the output layer's dW[L] is the true (negative) gradient;
-// hidden layers get a different direction (still trains XOR) — gradcheck.ts shows the difference.
-import * as pl from "nodejs-polars";
+// The formulas stand next to the code: forward (lecture section 7), backward (section 8), with the
+// course's SIGNS, E[L] = Y − A[L] and W[l] := W[l] + η·dW[l]. The hidden error follows backprop
+// "lecture" (the course: the ERROR is split back by the weights, E[l] = W[l+1]ᵀ·E[l+1]) or "exact"
+// (the chain rule: the DELTA is propagated, E[l] = W[l+1]ᵀ·dZ[l+1]). With "exact", dW[l] = −∂E/∂W[l]
+// for E = ½Σ(A[L] − Y)² (or the summed cross-entropy): gradient descent. With "lecture", only the
+// output layer's dW[L] is the true (negative) gradient; hidden layers get another direction (which
+// still trains XOR) — gradcheck.ts shows the difference.
 import { Activation, getActivation } from "./activations";
 import { Matrix, checkFinite, matmul, shapeStr } from "./matrix";
 import { binaryCrossEntropy, categoricalCrossEntropy, correctCount, courseCost, halfSquaredError, sumOfSquares } from "./loss";
 import { NumpyRandom } from "./numpy-random";
-import { kernelSignal, yieldToEventLoop } from "./event-loop";
 
 /** Layer sizes [n0, n1, …, nL], e.g. [2, 3, 1] (input, hidden, output). Example: `const arch: NetArch = [784, 100, 10]` */
 export type NetArch = number[];
@@ -59,12 +54,9 @@ export interface ForwardCache { A: Matrix[]; Z: Matrix[] }
 export interface Gradients { E: Matrix[]; dZ: Matrix[]; dW: Matrix[]; db: Matrix[] }
 
 /**
- * What trainingSteps yields. "step": after each update (step = 1, 2, … within the epoch). "epoch":
- * after each epoch, once cost, accuracy, valCost, valAccuracy are recorded and onEpoch has run.
- * At an "epoch" event net.W and net.b are current; at a "step" event the engine's working copy may
- * be ahead of them until the epoch ends (the core's loop updates net.W itself). A driver that stops
- * early (break, return(), throw) leaves net.W at the last completed step. Awaiting between epochs:
- * `for (const ev of net.trainingSteps(X, Y)) if (ev.kind === "epoch") await new Promise(setImmediate);`
+ * What trainingSteps yields: "step" after each update (step = 1, 2, … within the epoch); "epoch" once
+ * the epoch's records are kept and onEpoch has run — net.W is then current (at a "step", the engine's
+ * working copy may be ahead of it: src/engine/README.md, "The steppable protocol").
  */
 export type TrainingEvent = { kind: "step"; epoch: number; step: number } | { kind: "epoch"; epoch: number; cost: number };
 
@@ -72,10 +64,9 @@ export type TrainingEvent = { kind: "step"; epoch: number; step: number } | { ki
 export interface EpochTally { sumSq: number; objective: number; correct: number; lastAL?: Matrix }
 
 /**
- * A faster fit (src/engine/, installed by src/index.ts with useFitEngine). trainingSteps calls it
- * after its checks and initWeights; it returns this fit's steps — the same updates in the same
- * order and the same events, with epochOrder/tallyStep/endEpoch for the bookkeeping, so the same
- * bits — or undefined to leave the fit to the loop in trainingSteps.
+ * A faster fit (src/engine/, installed by src/index.ts). trainingSteps calls it after its checks and
+ * initWeights; it returns the same steps and events (bookkeeping by epochOrder, etaFor, tallyStep,
+ * endEpoch), so the same bits — or undefined to leave the fit to the loop in trainingSteps.
  */
 export interface FitEngine {
   trainingSteps(net: NeuralNetwork, X: Matrix, Y: Matrix): Generator<TrainingEvent, void, undefined> | undefined;
@@ -250,7 +241,7 @@ export class NeuralNetwork {
     return this.forwardUnchecked(X).A[this.L];
   }
 
-  /** Backward pass (the header's formulas); `rule` overrides the backprop option. Example: `net.backward(net.forward(X), Y).E[1]` is E1 */
+  /** Backward pass (formulas at each step); `rule` overrides the backprop option. Example: `net.backward(net.forward(X), Y).E[1]` is E1 */
   backward(cache: ForwardCache, Y: Matrix, rule: "lecture" | "exact" = this.backprop): Gradients {
     const L = this.L, A = cache.A, Z = cache.Z;
     if (A.length !== L + 1 || Z.length !== L + 1) throw new Error(`backward: the cache has ${A.length - 1} layers, netArch [${this.netArch}] has ${L}`);
@@ -308,28 +299,6 @@ export class NeuralNetwork {
     while (!steps.next().done); // every step, in one go
     return this;
   }
-
-  /**
-   * fit, awaited: the same steps (trainingSteps), so the same numbers, with the event loop let in
-   * every `yieldMs` ms (default 50) — a notebook then shows progress (liveLoss) while it trains. An
-   * interrupt of the notebook cell (or `signal`) stops it at the next yield: it rejects with an
-   * AbortError, and net keeps the epochs completed so far. Example: `await net.fitAsync(X, Y)`
-   */
-  async fitAsync(X: Matrix, Y: Matrix, opts: { signal?: AbortSignal; yieldMs?: number } = {}): Promise<this> {
-    const signal = opts.signal ?? kernelSignal();
-    const every = opts.yieldMs ?? 50;
-    let epoch = 1;
-    let last = Date.now();
-    for (const ev of this.trainingSteps(X, Y)) {
-      if (ev.kind === "epoch") epoch = ev.epoch + 1;
-      if (Date.now() - last >= every) {
-        await yieldToEventLoop(signal, `at epoch ${epoch}`);
-        last = Date.now();
-      }
-    }
-    return this;
-  }
-
 
   /**
    * fit's loop as a generator, yielding a TrainingEvent after every update and every epoch. Full batch
@@ -393,36 +362,29 @@ export class NeuralNetwork {
     tally.lastAL = AL; // read by endEpoch only if training stalls (see saturationNote)
   }
 
-  /**
-   * The warning for a fit that stalls because its sigmoid output layer saturated (σ′ = A(1 − A)
-   * vanishes where A is 0 or 1, so the sse gradient and the updates vanish with it): once per fit,
-   * at the first epoch whose cost did not change from the last one while ≥ 99% of the last batch's
-   * outputs are within 1e-6 of 0 or 1. Reads only; changes nothing.
-   */
+  // The warning for a fit that stalls because its sigmoid output saturated (σ′ = A(1 − A) vanishes
+  // at 0 and 1, and the sse updates with it): once per fit, at the first epoch whose cost equals the
+  // last one while ≥ 99% of the last batch's outputs are within 1e-6 of 0 or 1. Changes nothing.
   private saturationNote(epoch: number, cost: number, AL: Matrix | undefined): string | undefined {
     if (epoch === 1) this.saturationNoted = false;
-    const prev = this.cost[this.cost.length - 1];
-    if (this.saturationNoted || epoch < 2 || !AL || this.loss !== "sse" || this.outputActivation.name !== "sigmoid") return undefined;
-    if (Math.abs(cost - prev) > 1e-12 * Math.abs(prev)) return undefined;
+    const prev = this.cost[this.cost.length - 1], sigmoidSse = this.loss === "sse" && this.outputActivation.name === "sigmoid";
+    if (this.saturationNoted || !sigmoidSse || !AL || !(Math.abs(cost - prev) <= 1e-12 * Math.abs(prev))) return undefined;
     const flat = AL.data.filter((a) => a * (1 - a) < 1e-6).length;
     if (flat < 0.99 * AL.data.length) return undefined;
     this.saturationNoted = true;
-    const pct = ((100 * flat) / AL.data.length).toFixed(0);
-    return (
-      `fit: training stalled at epoch ${epoch} of ${this.epochs}: the output layer is saturated — ${pct}% of its sigmoid outputs are 0 or 1, ` +
-      `where the sigmoid's slope A(1 − A) vanishes, so the weights no longer change (cost ${cost}, eta = ${this.eta}). ` +
-      `Try a smaller learning rate eta (e.g. ${this.eta / 10}).`
-    );
+    return `fit: training stalled at epoch ${epoch} of ${this.epochs}: the output layer is saturated — ${((100 * flat) / AL.data.length).toFixed(0)}% ` +
+      `of its sigmoid outputs are 0 or 1, where the sigmoid's slope A(1 − A) vanishes, so the weights no longer change (cost ${cost}, eta = ${this.eta}). ` +
+      `Try a smaller learning rate eta (e.g. ${this.eta / 10}).`;
   }
-
   /**
    * Closes epoch `epoch` of a fit on m samples: records its cost and accuracy (see trainingSteps),
    * the validation cost and accuracy, calls onEpoch (then checks W and b); returns the "epoch" event.
    */
   endEpoch(epoch: number, tally: EpochTally, m: number): TrainingEvent {
     const cost = this.loss === "sse" ? Math.sqrt(tally.sumSq) : tally.objective / m;
-    const diverged = `training diverged — try a smaller learning rate eta (e.g. ${this.eta / 10})`;
-    if (!Number.isFinite(cost)) throw new Error(`fit: the cost became ${cost} at epoch ${epoch} of ${this.epochs} (eta = ${this.eta}): ${diverged}`);
+    if (!Number.isFinite(cost)) {
+      throw new Error(`fit: the cost became ${cost} at epoch ${epoch} of ${this.epochs} (eta = ${this.eta}): training diverged — try a smaller learning rate eta (e.g. ${this.eta / 10})`);
+    }
     const note = this.saturationNote(epoch, cost, tally.lastAL);
     if (note) console.warn(note);
     this.cost.push(cost);
@@ -437,26 +399,6 @@ export class NeuralNetwork {
       this.checkWeights("fit"); // onEpoch may have changed or replaced W and b
     }
     return { kind: "epoch", epoch, cost };
-  }
-
-
-  /**
-   * The training history as a nodejs-polars DataFrame with columns epoch (1-based) and cost;
-   * `accuracy` (training accuracy recorded during fit) when opts.accuracy; val_cost/val_accuracy
-   * when a validation set was given. It only reads what fit recorded (for the accuracy on another
-   * set, give that set as `validation`). Example: `net.history({ accuracy: true })`
-   */
-  history(opts: { accuracy?: boolean; X?: Matrix; Y?: Matrix } = {}): pl.DataFrame {
-    if (opts.X !== undefined || opts.Y !== undefined) {
-      throw new Error("history: it does not train again to measure other data: create the network with validation: { X, Y } and read val_accuracy");
-    }
-    const n = this.cost.length, cols: Record<string, number[]> = { epoch: Array.from({ length: n }, (_, k) => k + 1), cost: this.cost.slice() };
-    if (opts.accuracy) cols.accuracy = this.accuracy.slice();
-    if (this.valCost.length === n && n > 0) {
-      cols.val_cost = this.valCost.slice();
-      cols.val_accuracy = this.valAccuracy.slice();
-    }
-    return pl.DataFrame(Object.entries(cols).map(([name, v]) => pl.Series(name, v, name === "epoch" ? pl.Int32 : pl.Float64)));
   }
   /** One-line summary, e.g. `NeuralNetwork [2, 3, 1] sigmoid/sigmoid, sse, lecture rule, eta 1, epochs 100`. */
   toString(): string {

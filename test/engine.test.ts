@@ -432,41 +432,93 @@ test("epilogue: called on blocks that cover out exactly once, each already final
   }
 });
 
-test("a fit stopped mid-way (a notebook interrupt, vm's timeout: no finally runs) leaves no arena open, and the worker threads still help afterwards", () => {
+test("a computation stopped mid-way (a notebook interrupt, vm's timeout: no finally runs) leaves no job or arena open, and the worker threads still help afterwards", () => {
+  // What a stop leaves is checked as state, not as timing: after the event loop's next turn no job is
+  // open, no helper is inside one, the next arena starts where the first did; then a product shared
+  // with the worker is made to need it (this thread's epilogue waits, up to 60 s, until a helper has
+  // computed a chunk; a started worker joins every job) and must give plainProduct's bits. The first
+  // stop is inside such a product (its epilogue spins while the job is open), so a job is left open;
+  // the others stop fits at various moments.
   const script = `
     const vm = require("vm");
     const { NeuralNetwork } = require("./src/index");
     const { Random } = require("./src/random");
-    const { matmulThreadStats, setMatmulThreads } = require("./src/engine/matmul");
+    const { plainProduct } = require("./src/matrix");
+    const { matmulF64, matmulThreadStats, setMatmulThreads } = require("./src/engine/matmul");
     const { openArena } = require("./src/engine/wasm");
     setMatmulThreads(2);
     const r = new Random(5);
     const X = r.randomMatrix(784, 2000), Y = r.randomMatrix(10, 2000);
     // products of 100·784·100 multiply-adds: shared with the worker thread
     globalThis.fitLong = () => new NeuralNetwork([784, 100, 10], { eta: 0.1, epochs: 1000, batchSize: 100 }).fit(X, Y);
+    // 128³ multiply-adds (past the threads threshold) into a resident out: the epilogue runs per chunk
+    const n = 128, a = r.randomMatrix(n, n).data, b = r.randomMatrix(n, n).data;
+    const want = new Float64Array(n * n);
+    plainProduct(want, a, b, n, n, n);
+    const shared = (epilogue) => {
+      const arena = openArena();
+      try {
+        const out = arena.alloc(n * n);
+        matmulF64(out, a, b, n, n, n, { epilogue });
+        return out.slice();
+      } finally {
+        arena.close();
+      }
+    };
+    // this thread's epilogue for its chunk spins while the job is open: a stop then leaves it open (if the
+    // worker took every chunk, the epilogue runs after the job closed and returns: the product just ends)
+    globalThis.productStuck = () => shared(() => { while (matmulThreadStats().jobOpen); });
     const nextArena = () => { const a = openArena(); const at = a.alloc(1).byteOffset; a.close(); return at; };
     const base = nextArena();
     const results = [];
+    // this thread waits in the product's epilogue (up to ms) until a helper has computed a chunk
+    const waitForHelper = (ms) => {
+      const h0 = matmulThreadStats().helperChunks, until = Date.now() + ms;
+      return () => { while (matmulThreadStats().helperChunks === h0 && Date.now() < until); };
+    };
     (async () => {
-      // stopped at different moments: some inside a product shared with the worker
-      for (const ms of [120, 170, 230, 290, 350, 410, 470, 530]) {
+      // a worker joins the jobs opened after it started: first let it start (that takes a while under load)
+      for (const until = Date.now() + 60000; matmulThreadStats().helperChunks === 0 && Date.now() < until; ) {
+        shared(waitForHelper(1000));
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const stopAt = async (what, ms) => {
         let stopped = false;
-        try { vm.runInThisContext("fitLong()", { timeout: ms }); } catch (e) { stopped = /timed out/.test(String(e)); }
+        try { vm.runInThisContext(what, { timeout: ms }); } catch (e) { stopped = /timed out/.test(String(e)); }
+        const left = matmulThreadStats();
         await new Promise((r) => setImmediate(r));
+        const after = matmulThreadStats();
         const arena = nextArena() - base;
-        const h0 = matmulThreadStats().helperChunks;
-        new NeuralNetwork([784, 100, 10], { eta: 0.1, epochs: 1, batchSize: 100 }).fit(X, Y);
-        results.push({ ms, stopped, arena, helped: matmulThreadStats().helperChunks - h0 });
+        const h0 = after.helperChunks;
+        const got = shared(waitForHelper(60000));
+        const helped = matmulThreadStats().helperChunks - h0;
+        const same = got.every((v, i) => Object.is(v, want[i]));
+        return { what, ms, stopped, leftOpen: left.jobOpen, openAfter: after.jobOpen, inJobAfter: after.helpersInJob, arena, helped, same };
+      };
+      // stopped inside a shared product's open job (tried again while the worker took every chunk)
+      let stuck, tries = 0;
+      do stuck = await stopAt("productStuck()", 300);
+      while (!(stuck.stopped && stuck.leftOpen) && ++tries < 20 && stuck.helped > 0);
+      results.push(stuck);
+      for (const ms of [120, 170, 230, 290, 350, 410, 470, 530]) {
+        if (results[results.length - 1].helped === 0) break; // (the workers are lost: every later case would wait its 60 s)
+        results.push(await stopAt("fitLong()", ms));
       }
       console.log(JSON.stringify(results));
     })();`;
-  const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: root, encoding: "utf8", timeout: 120_000 });
+  const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: root, encoding: "utf8", timeout: 300_000 });
   assert.equal(r.status, 0, r.stderr);
-  const results: Array<{ ms: number; stopped: boolean; arena: number; helped: number }> = JSON.parse(r.stdout.trim().split("\n").pop()!);
-  assert.equal(results.length, 8);
+  type Result = { what: string; ms: number; stopped: boolean; leftOpen: boolean; openAfter: boolean; inJobAfter: number; arena: number; helped: number; same: boolean };
+  const results: Result[] = JSON.parse(r.stdout.trim().split("\n").pop()!);
+  assert.equal(results[0].leftOpen, true, "stopped inside a shared product's epilogue, its job was open");
   for (const x of results) {
-    assert.ok(x.stopped, `the fit stopped after ${x.ms} ms`);
-    assert.equal(x.arena, 0, `after the fit stopped at ${x.ms} ms, the next arena starts where the first did`);
-    assert.ok(x.helped > 0, `after the fit stopped at ${x.ms} ms, the worker thread helped the next fit (${x.helped} chunks)`);
+    const at = `after ${x.what} stopped at ${x.ms} ms`;
+    assert.ok(x.stopped, `${at}: it was stopped`);
+    assert.equal(x.openAfter, false, `${at}: no job is open on the event loop's next turn`);
+    assert.equal(x.inJobAfter, 0, `${at}: no worker is inside a job`);
+    assert.equal(x.arena, 0, `${at}: the next arena starts where the first did`);
+    assert.ok(x.helped > 0, `${at}: the worker thread computed part of the next shared product`);
+    assert.ok(x.same, `${at}: the next shared product has plainProduct's bits`);
   }
+  assert.equal(results.length, 9);
 });

@@ -88,3 +88,16 @@ test("without a signal, fitAsync stops when the kernel's cell signal aborts (ker
   }
   assert.equal(kernelSignal(), undefined);
 });
+
+test("fitAsync and history come from src/notebook.ts onto NeuralNetwork's prototype, not enumerable like the class's own methods", () => {
+  const net = new NeuralNetwork([2, 1]);
+  const inherited: string[] = [];
+  for (const k in net) inherited.push(k);
+  for (const name of ["fitAsync", "history"]) {
+    const d = Object.getOwnPropertyDescriptor(NeuralNetwork.prototype, name);
+    assert.equal(typeof d?.value, "function", name);
+    assert.equal(d?.enumerable, false, name);
+    assert.ok(!inherited.includes(name), name);
+  }
+  assert.deepEqual(Object.getOwnPropertyDescriptor(NeuralNetwork.prototype, "fit")?.enumerable, false);
+});

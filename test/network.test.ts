@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Matrix } from "../src/matrix";
 import { NeuralNetwork } from "../src/network";
+import "../src/notebook"; // net.history()
 import { sigmoid } from "../src/activations";
 import { Random } from "../src/random";
 import { xor, moons } from "../src/data";

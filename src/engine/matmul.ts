@@ -70,13 +70,7 @@ export const MATMUL_THRESHOLDS = { wasm: 512, threads: 2_000_000 };
  * ΔW1 = dZ1·A0ᵀ: `matmulF64(dW1, dZ1, A0, n1, m, n0, { transB: true })`.
  */
 export function matmulF64(
-  out: Float64Array,
-  a: Float64Array,
-  b: Float64Array,
-  m: number,
-  k: number,
-  n: number,
-  opts: MatmulF64Options = NO_OPTIONS,
+  out: Float64Array, a: Float64Array, b: Float64Array, m: number, k: number, n: number, opts: MatmulF64Options = NO_OPTIONS,
 ): Float64Array {
   checkMatmulArgs("matmulF64", out, a, b, m, k, n, opts);
   if (m === 0 || n === 0) return out;
@@ -111,14 +105,7 @@ const ONE_THREAD: ReadonlyArray<ReadonlyArray<MatmulF64Options>> = [
  * Exported for bench/thresholds.ts. Example: `matmulSmall(out, a, b, 4, 2, 4, false, false)`.
  */
 export function matmulSmall(
-  out: Float64Array,
-  a: Float64Array,
-  b: Float64Array,
-  m: number,
-  k: number,
-  n: number,
-  transA: boolean,
-  transB: boolean,
+  out: Float64Array, a: Float64Array, b: Float64Array, m: number, k: number, n: number, transA: boolean, transB: boolean,
 ): Float64Array {
   // op(a)[i, p] = a[i·ars + p·acs], op(b)[p, j] = b[p·brs + j·bcs]
   const ars = transA ? 1 : k, acs = transA ? m : 1;

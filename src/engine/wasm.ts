@@ -135,11 +135,22 @@ export function setMatmulThreads(n: number): void {
   if (s.workers.length > n - 1) stopWorkers(s);
 }
 
-/** Worker threads started, and how many chunks of products they have computed so far. */
-export function matmulThreadStats(): { workers: number; helperChunks: number; workerError: string | null } {
+/**
+ * Worker threads started, how many chunks of products they have computed so far, and the job state:
+ * jobOpen (a shared product is running, or a stopped one left its job open until the event loop's
+ * next turn, see reclaimAfterStop) and helpersInJob (workers inside a job's chunk loop; 0 between jobs).
+ */
+export function matmulThreadStats(): { workers: number; helperChunks: number; workerError: string | null; jobOpen: boolean; helpersInJob: number } {
   const s = state();
-  if (!s) return { workers: 0, helperChunks: 0, workerError: null };
-  return { workers: s.workers.length, helperChunks: Atomics.load(s.ctrl, HELPED), workerError: s.workerError };
+  if (!s) return { workers: 0, helperChunks: 0, workerError: null, jobOpen: false, helpersInJob: 0 };
+  const ctrl = s.ctrl;
+  return {
+    workers: s.workers.length,
+    helperChunks: Atomics.load(ctrl, HELPED),
+    workerError: s.workerError,
+    jobOpen: (Atomics.load(ctrl, SEQ) & 1) === 1,
+    helpersInJob: Atomics.load(ctrl, ACTIVE),
+  };
 }
 
 /** Stops the worker threads (they are unref'd, so they never keep a process alive anyway). */
@@ -373,13 +384,7 @@ const round16 = (bytes: number) => (bytes + 15) & ~15;
  * Resident operands (isResident) are read in place and a resident out is written in place.
  */
 export function matmulWasm(
-  out: Float64Array,
-  a: Float64Array,
-  b: Float64Array,
-  m: number,
-  k: number,
-  n: number,
-  opts: MatmulF64Options = {},
+  out: Float64Array, a: Float64Array, b: Float64Array, m: number, k: number, n: number, opts: MatmulF64Options = {},
 ): boolean {
   const s = state();
   if (!s) return false;

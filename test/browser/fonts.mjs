@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS } from "./chromium.mjs";
 
 const root = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..");
 const work = join(root, "build", "fonts-check");
@@ -67,8 +68,7 @@ const browser = await chromium.launchPersistentContext(join(work, "profile"), {
   headless: true,
   env,
   viewport: { width: 1100, height: 900 },
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
+  args: CHROMIUM_ARGS,
 });
 const SAMPLE = "연쇄법칙 역전파 가중치";
 

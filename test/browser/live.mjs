@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// @ts-nocheck -- not yet typed for tsconfig.tools.json (npm run typecheck); typing it is an open follow-up
 // End-to-end check of a live notebook in a real Jupyter frontend: Debian's Jupyter Notebook (classic
 // 6.4), started by `npm start` (scripts/start.mjs, as root here, with arguments passed through), in
 // headless Debian chromium through playwright-core. It
@@ -14,18 +13,20 @@
 // Screenshots go to build/live/*.png. Exit code 0 only if every check passed.
 //
 // Usage: node test/browser/live.mjs     (needs Debian's jupyter-notebook and /usr/bin/chromium)
+/// <reference path="./jupyter-page.d.ts" />
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS } from "./chromium.mjs";
 
 const root = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const outDir = join(root, "build", "live");
 // a Python with Jupyter Notebook (MLP_PYTHON may be one with only nbclient, e.g. a .venv)
 const python =
-  [process.env.MLP_PYTHON, "/usr/bin/python3", "python3"].filter(Boolean).find((py) => spawnSync(py, ["-c", "import notebook"], { stdio: "ignore" }).status === 0) ??
+  /** @type {string[]} */ ([process.env.MLP_PYTHON, "/usr/bin/python3", "python3"].filter(Boolean)).find((py) => spawnSync(py, ["-c", "import notebook"], { stdio: "ignore" }).status === 0) ??
   "/usr/bin/python3";
 const browserPath = process.env.MLP_CHROMIUM || "/usr/bin/chromium";
 const lesson = "06-실제-데이터-MNIST.ipynb";
@@ -57,7 +58,7 @@ copyFileSync(join(root, "notebooks", lesson), join(outDir, copyName));
 const port = await new Promise((resolve) => {
   const s = createServer();
   s.listen(0, "127.0.0.1", () => {
-    const p = s.address().port;
+    const p = /** @type {import("node:net").AddressInfo} */ (s.address()).port;
     s.close(() => resolve(p));
   });
 });
@@ -86,7 +87,7 @@ const userDataDir = mkdtempSync(join(tmpdir(), "mlp-chromium-"));
 
 function stopServer() {
   try {
-    process.kill(-server.pid, "SIGTERM");
+    if (server.pid !== undefined) process.kill(-server.pid, "SIGTERM"); // its process group (detached)
   } catch {
     // gone already
   }
@@ -119,16 +120,7 @@ try {
     executablePath: browserPath,
     headless: true,
     viewport: { width: 1200, height: 1000 },
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    args: CHROMIUM_ARGS,
   });
   const page = await browser.newPage();
   const pageErrors = [];
@@ -196,7 +188,7 @@ try {
     const samples = [];
     let shots = 0;
     for (;;) {
-      const s = await page.evaluate((i) => {
+      const sample = await page.evaluate((i) => {
         const cell = window.Jupyter.notebook.get_cell(i);
         const area = cell.output_area.element[0];
         const plot = area.querySelector(".js-plotly-plot");
@@ -208,7 +200,7 @@ try {
           path: line ? line.getAttribute("d") : "",
         };
       }, trainIndex);
-      s.t = Date.now() - started;
+      const s = { ...sample, t: Date.now() - started };
       samples.push(s);
       // two screenshots mid-run: after epochs 5 and 12 of 20
       const epochNow = Number((s.text.match(/에폭 \(epoch\) (\d+)/) || [])[1] || 0);
@@ -225,7 +217,8 @@ try {
       const key = s.text + "|" + s.path;
       if (runningStates.at(-1) !== key) runningStates.push(key);
     }
-    const seconds = (samples.at(-1).t / 1000).toFixed(1);
+    const end = samples[samples.length - 1];
+    const seconds = (end.t / 1000).toFixed(1);
     const runTime = samples.filter((s) => s.running).at(-1)?.t ?? 0;
     console.log(`  training cell: ${samples.length} samples over ${seconds} s, ${runningStates.length} distinct live states while running`);
     for (const k of runningStates.slice(0, 30)) console.log(`    ${k.split("|")[0]}`);
@@ -233,7 +226,6 @@ try {
     check(runningStates.length >= 3, `the live plot changed at least 3 times while the cell ran (${runningStates.length})`);
     const paths = new Set(samples.filter((x) => x.running && x.drawn).map((x) => x.path));
     check(paths.size >= 3, `the plotted loss curve itself was redrawn with new points at least 3 times (${paths.size} different curves)`);
-    const end = samples.at(-1);
     check(/학습 완료/.test(end.text) && /에폭 \(epoch\) 20 \/ 20/.test(end.text) && end.drawn, `the cell ended with the final figure (${end.text})`);
     await page.screenshot({ path: join(outDir, "4-trained.png") });
   }
@@ -277,7 +269,7 @@ try {
   await page.screenshot({ path: join(outDir, "5-double-run.png"), fullPage: false });
   check(pageErrors.length === 0, `no page errors (${pageErrors.slice(0, 3).join(" | ")})`);
 } catch (e) {
-  failures.push(String(e && e.stack ? e.stack : e));
+  failures.push(e instanceof Error && e.stack ? e.stack : String(e));
   console.error(e);
 } finally {
   if (browser) await browser.close();

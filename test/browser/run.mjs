@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS } from "./chromium.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
 const outDir = join(root, "build", "browser");
@@ -64,16 +65,7 @@ const browser = await chromium.launchPersistentContext(userDataDir, {
   executablePath: browserPath,
   headless: true,
   viewport: { width: 1100, height: 900 },
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
+  args: CHROMIUM_ARGS,
 });
 
 async function openExport(name) {
