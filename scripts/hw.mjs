@@ -1,4 +1,3 @@
-// @ts-nocheck -- not yet typed for tsconfig.tools.json (npm run typecheck); typing it is an open follow-up
 // Homework CLI (see HOMEWORK.md):
 //   npm run hw -- assign hw01 [--out FILE] [--force]          student version (solutions stubbed, checks locked)
 //   npm run hw -- check path/to/hw01.ipynb                     public checks only, in Korean
@@ -9,8 +8,9 @@
 //   npm run hw -- release --out DIR [--force]                  the student kit (lessons, src/, assignments, public checks only)
 // Limits for check/submit/grade: --cell-timeout S --probe-timeout S --notebook-timeout S --memory-mb N
 //   --heap-mb N --cell-output-mb N --total-output-mb N --max-notebook-mb N --parallel N
-// The grading plan (cases + expected values) is computed here in Node from src/ (scripts/hw/plan.ts);
-// execution and scoring run in Python with nbclient (scripts/hw/hw.py).
+// The grading plan (cases + expected values) is computed in Node from src/ (scripts/hw/plan.ts); the
+// commands themselves are TypeScript (scripts/hw/main.ts), which runs notebooks through the project's
+// one nbclient executor (scripts/nbexec.py) with the Python found here.
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,6 +26,10 @@ const USAGE = `usage:
   npm run hw -- selftest <hw01>
   npm run hw -- release --out <dir> [--force] [hw01 hw02 ...]`;
 
+/**
+ * @param {string} msg
+ * @returns {never}
+ */
 function fail(msg, code = 2) {
   console.error(msg);
   process.exit(code);
@@ -79,11 +83,16 @@ export function makePlan(dir, tmp) {
   return file;
 }
 
-function python(args, python) {
-  const r = spawnSync(python, [join(ROOT, "scripts", "hw", "hw.py"), ...args], {
+/**
+ * Runs one of the homework commands (scripts/hw/main.ts) with the Jupyter Python it needs.
+ * @param {string[]} args
+ * @param {string} python
+ */
+function hwCommand(args, python) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "hw", "main.ts"), ...args], {
     cwd: ROOT,
     stdio: "inherit",
-    env: { ...process.env, PYTHONUNBUFFERED: "1" },
+    env: { ...process.env, MLP_HW_PYTHON: python, PYTHONUNBUFFERED: "1" },
   });
   return r.status ?? 1;
 }
@@ -102,7 +111,7 @@ function main(argv) {
     switch (cmd) {
       case "assign": {
         const dir = assignmentDir(rest[0]);
-        return python(["assign", "--plan", makePlan(dir, tmp), ...rest.slice(1)], py);
+        return hwCommand(["assign", "--plan", makePlan(dir, tmp), ...rest.slice(1)], py);
       }
       case "check":
       case "submit": {
@@ -115,16 +124,16 @@ function main(argv) {
         if (!chosen) fail(`hw ${cmd}: ${nbPath} is not a homework notebook (no metadata.mlp_hw.assignment, or not valid JSON)`, 1);
         if (want && id && want !== id) fail(`hw ${cmd}: ${nbPath} is assignment ${id}, not ${want}`, 1);
         const args = rest.filter((a, i) => !(a === "--assignment" || (at >= 0 && i === at + 1)));
-        return python([cmd, "--plan", checkPlan(assignmentDir(chosen, { studentKit: true }), tmp), ...node, ...args], py);
+        return hwCommand([cmd, "--plan", checkPlan(assignmentDir(chosen, { studentKit: true }), tmp), ...node, ...args], py);
       }
       case "grade": {
         const dir = assignmentDir(rest[0]);
         if (!rest[1]) fail(USAGE);
-        return python(["grade", "--plan", makePlan(dir, tmp), ...node, ...rest.slice(1)], py);
+        return hwCommand(["grade", "--plan", makePlan(dir, tmp), ...node, ...rest.slice(1)], py);
       }
       case "merge-manual": {
         const dir = assignmentDir(rest[0]);
-        return python(["merge-manual", "--plan", makePlan(dir, tmp), ...rest.slice(1)], py);
+        return hwCommand(["merge-manual", "--plan", makePlan(dir, tmp), ...rest.slice(1)], py);
       }
       case "selftest": {
         // The source must score full marks and the generated student version zero, without crashing.
@@ -132,12 +141,12 @@ function main(argv) {
         const plan = makePlan(dir, tmp);
         const folder = join(tmp, "submissions");
         const meta = JSON.parse(readFileSync(plan, "utf8"));
-        let st = python(["assign", "--plan", plan, "--out", join(folder, "student-version.ipynb")], py);
+        let st = hwCommand(["assign", "--plan", plan, "--out", join(folder, "student-version.ipynb")], py);
         if (st !== 0) return st;
         st = spawnSync("cp", [meta.notebook, join(folder, "source.ipynb")]).status ?? 1;
         if (st !== 0) fail("selftest: could not copy the source notebook", 1);
         const out = join(tmp, "grades");
-        st = python(["grade", "--plan", plan, ...node, folder, "--out", out, ...rest.slice(1)], py);
+        st = hwCommand(["grade", "--plan", plan, ...node, folder, "--out", out, ...rest.slice(1)], py);
         const res = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
         const auto = meta.questions.filter((q) => q.kind === "auto").reduce((s, q) => s + q.points, 0);
         const by = Object.fromEntries(res.results.map((r) => [r.student, r]));
@@ -180,9 +189,13 @@ function release(args, tmp, py) {
   const copy = (rel) => cpSync(join(ROOT, rel), join(out, rel), { recursive: true, dereference: false, errorOnExist: false });
   for (const rel of ["src", "kernel", "notebooks", "README.md", "kernel-setup.md", "HOMEWORK.md", "tsconfig.json", "package-lock.json",
     "scripts/setup.mjs", "scripts/kernel-install.mjs", "scripts/start.mjs", "scripts/lessons.mjs", "scripts/notebooks.mjs",
-    "scripts/jupyter.mjs", "scripts/nbrun.py", "scripts/nbconvert", "scripts/hw.mjs", "scripts/hw/hw.py", "scripts/hw/sandbox.py",
-    "scripts/hw/limited.py", "scripts/hw/kernel-preload.cjs", "homework/lib/hwcheck.ts"]) {
+    "scripts/jupyter.mjs", "scripts/nbrun.py", "scripts/nbexec.py", "scripts/nbconvert", "scripts/hw.mjs", "scripts/hw/sandbox.py",
+    "scripts/hw/limited.py", "scripts/hw/kernel-preload.cjs", "scripts/hw/cells", "homework/lib/hwcheck.ts"]) {
     if (existsSync(join(ROOT, rel))) copy(rel);
+  }
+  // the student commands (check, submit); the plan builder stays with the instructor (it reads grading.ts)
+  for (const f of readdirSync(join(ROOT, "scripts", "hw"))) {
+    if (f.endsWith(".ts") && f !== "plan.ts") copy(join("scripts", "hw", f));
   }
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
   for (const k of ["test", "test:unit", "typecheck", "bench", "build:wasm"]) delete pkg.scripts[k];
@@ -198,7 +211,7 @@ function release(args, tmp, py) {
     const target = join(out, "homework", plan.id);
     mkdirSync(target, { recursive: true });
     const nbName = basename(plan.notebook);
-    const st = python(["assign", "--plan", planFile, "--out", join(target, nbName)], py);
+    const st = hwCommand(["assign", "--plan", planFile, "--out", join(target, nbName)], py);
     if (st !== 0) return st;
     const pub = {
       id: plan.id, title: plan.title, notebook: nbName, questions: plan.questions, forbidden: plan.forbidden,

@@ -1,6 +1,6 @@
 """Execute notebooks on the project's tslab kernel, the way a student's Jupyter would.
 
-Each notebook runs top to bottom in a fresh kernel through nbclient. Every code cell's
+Each notebook runs top to bottom in a fresh kernel through scripts/nbexec.py (nbclient). Every code cell's
 execute_reply is checked: "error" (an exception or a TypeScript type error), "abort"/"aborted"
 (tslab drops requests that arrive right after an error), a timeout and a dead kernel are all
 failures, reported with the notebook path, the cell number, the cell's first line and the
@@ -22,8 +22,8 @@ import time
 
 try:
     import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    import nbexec  # the project's one nbclient executor (scripts/nbexec.py)
 except ImportError as e:  # pragma: no cover - the Node wrapper checks this first
     sys.stderr.write(
         "nbrun: Jupyter's Python packages are missing (%s).\n"
@@ -33,7 +33,6 @@ except ImportError as e:  # pragma: no cover - the Node wrapper checks this firs
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-OK_STATUS = "ok"
 
 
 def first_line(source):
@@ -94,49 +93,40 @@ class Failure:
         return head
 
 
+class CouldNotRun(Exception):
+    """The kernel could not be started or the executor failed (its text names the exception)."""
+
+
 def run_notebook(path, kernel_name, timeout, startup_timeout):
     """Returns (executed notebook, list of Failure, seconds)."""
     nb = nbformat.read(path, as_version=4)
+    rec = nbexec.execute(nb, {
+        "kernel": {"name": kernel_name, "startup_timeout": startup_timeout},
+        "cwd": os.path.dirname(os.path.abspath(path)),
+        "timeout": timeout,
+        "on_timeout": "stop",
+        "retry_aborted": 0,
+    })
+    if rec["status"] == "error":
+        raise CouldNotRun(rec.get("error", "the executor failed"))
     failures = []
-    replies = {}
-
-    def on_executed(cell, cell_index, execute_reply):
-        replies[cell_index] = execute_reply.get("content", {}).get("status")
-
-    client = NotebookClient(
-        nb,
-        kernel_name=kernel_name,
-        timeout=timeout,
-        startup_timeout=startup_timeout,
-        allow_errors=True,
-        interrupt_on_timeout=False,
-        record_timing=False,
-        resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}},
-    )
-    client.on_cell_executed = on_executed
-    start = time.monotonic()
-    with client.setup_kernel():
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code" or not cell.source.strip():
-                continue
-            try:
-                client.execute_cell(cell, index)
-            except CellTimeoutError:
-                failures.append(Failure(index + 1, "timed out after %d s" % timeout, cell))
-                break
-            except DeadKernelError:
-                failures.append(Failure(index + 1, "the kernel died (process.exit() or a crash)", cell))
-                break
-            status = replies.get(index)
-            if status == OK_STATUS:
-                continue
-            if status in ("abort", "aborted"):
-                failures.append(Failure(index + 1, "aborted by the kernel after an earlier error", cell))
-            elif status == "error":
-                failures.append(Failure(index + 1, "error", cell))
-            else:
-                failures.append(Failure(index + 1, "no reply status (%r)" % status, cell))
-    return nb, failures, time.monotonic() - start
+    for c in rec["cells"]:
+        index, cell, status = c["index"], nb.cells[c["index"]], c["status"]
+        if status in ("ok", "empty", "markdown", "not-run"):
+            continue
+        if status == "timeout":
+            failures.append(Failure(index + 1, "timed out after %d s" % timeout, cell))
+        elif status == "dead":
+            failures.append(Failure(index + 1, "the kernel died (process.exit() or a crash)", cell))
+        elif status == "aborted":
+            failures.append(Failure(index + 1, "aborted by the kernel after an earlier error", cell))
+        elif status == "error":
+            failures.append(Failure(index + 1, "error", cell))
+        else:
+            failures.append(Failure(index + 1, "no reply status (%r)" % (None if status == "no-reply" else status), cell))
+    if rec["status"] == "kernel-died" and not any(c["status"] == "dead" for c in rec["cells"]):
+        raise CouldNotRun("DeadKernelError: the kernel died before any cell ran")
+    return nb, failures, rec["seconds"]
 
 
 def export_html(nb, dest):
@@ -184,7 +174,7 @@ def main(argv=None):
             nb, failures, seconds = run_notebook(path, args.kernel, args.timeout, args.startup_timeout)
         except Exception as e:  # noqa: BLE001 - a broken notebook file or kernel start must not hide the others
             failures, seconds, nb = [], 0.0, None
-            print("  ✗ %s: could not run: %s: %s" % (rel, type(e).__name__, e))
+            print("  ✗ %s: could not run: %s" % (rel, e if isinstance(e, CouldNotRun) else "%s: %s" % (type(e).__name__, e)))
             failed += 1
             summary.append({"notebook": rel, "ok": False, "seconds": 0, "failures": [str(e)]})
             continue

@@ -1,4 +1,5 @@
-// Executes notebooks on the project kernel through nbclient (scripts/nbrun.py).
+// Executes notebooks on the project kernel through scripts/nbrun.py (which runs them with the project's one
+// nbclient executor, scripts/nbexec.py).
 //   node scripts/notebooks.mjs                 every notebook under notebooks/ and homework/
 //   node scripts/notebooks.mjs A.ipynb B.ipynb  just those
 //   --check-clean   only check that they carry no outputs   --timeout S   seconds per cell

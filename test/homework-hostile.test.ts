@@ -5,10 +5,10 @@
 // reaches the network, and feedback carries no secret, solution or path.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createServer } from "node:net";
-import { lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync } from "node:fs";
+import { accessSync, constants, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, rmdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { jupyterPython } from "./jupyter-python";
@@ -31,6 +31,7 @@ export function treeHash(dir: string, skipNames: string[] = []): string {
       const p = join(d, name), r = rel + "/" + name, st = lstatSync(p);
       if (st.isSymbolicLink()) h.update("L" + r + "\0" + readlinkSync(p) + "\0");
       else if (st.isDirectory()) walk(p, r);
+      else if (!st.isFile()) h.update("S" + r + "\0" + st.mode + "\0"); // a FIFO: never opened
       else h.update("F" + r + "\0" + st.mtimeMs + "\0").update(readFileSync(p));
     }
   };
@@ -41,7 +42,13 @@ export function treeHash(dir: string, skipNames: string[] = []): string {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test("hostile class: honest full marks, no cheat credited, nothing outside the outputs changed, no network, no leaks", { skip }, async () => {
-  const expected: Record<string, { status: string; score: number; flag?: string }> = JSON.parse(readFileSync(join(HOSTILE, "expected.json"), "utf8"));
+  const expected: Record<string, { status: string; score: number; flag?: string; noflags?: string[]; mkfifo?: string; executed_has?: string }> = JSON.parse(readFileSync(join(HOSTILE, "expected.json"), "utf8"));
+  // graded from a copy: entries git cannot hold (FIFOs) are made here
+  const subs = join(mkdtempSync(join(tmpdir(), "hw-hostile-subs-")), "hostile");
+  cpSync(HOSTILE, subs, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+  for (const want of Object.values(expected)) {
+    if (want.mkfifo) assert.equal(spawnSync("mkfifo", [join(subs, want.mkfifo)]).status, 0, `mkfifo ${want.mkfifo}`);
+  }
   const reached: string[] = [];
   // a listener on the first free port the attack tries (two checkouts may run this test at once)
   const server = createServer((s) => s.on("data", (d) => reached.push(String(d))));
@@ -55,11 +62,12 @@ test("hostile class: honest full marks, no cheat credited, nothing outside the o
   }
   assert.ok(port < PORT + 10, `a free port in ${PORT}…${PORT + 9} for the network check`);
   const instructor = () => ["homework", "src", "kernel", "scripts", "tools"].map((d) => treeHash(join(ROOT, d), ["fixtures"])).join();
-  const tree0 = instructor(), subs0 = treeHash(HOSTILE);
+  const tree0 = instructor(), subs0 = treeHash(subs), hostile0 = treeHash(HOSTILE);
   const out = mkdtempSync(join(tmpdir(), "hw-hostile-"));
-  const r = spawnSync(process.execPath, [join(ROOT, "scripts", "hw.mjs"), "grade", "hw01", HOSTILE, "--out", out,
+  const r = spawnSync(process.execPath, [join(ROOT, "scripts", "hw.mjs"), "grade", "hw01", subs, "--out", out,
     "--cell-timeout", "20", "--notebook-timeout", "90", "--parallel", "2"], {
     cwd: ROOT, encoding: "utf8", env: { ...process.env, MLP_PYTHON: PY ?? "", MLP_HW_TEST_SECRET: SECRET }, maxBuffer: 64 << 20,
+    timeout: 40 * 60_000, // a grader that hangs (e.g. on a FIFO) fails the test instead of stalling it
   });
   const log = (r.stdout ?? "") + (r.stderr ?? "");
   console.log(log);
@@ -81,12 +89,23 @@ test("hostile class: honest full marks, no cheat credited, nothing outside the o
     assert.equal(got.status, want.status, `${name}: status (${JSON.stringify(got.flags)})`);
     assert.equal(got.score, want.score, `${name}: score (${JSON.stringify(got.flags)})`);
     if (want.flag) assert.ok(got.flags.some((f: string) => f.startsWith(want.flag!)), `${name}: flag ${want.flag} in ${got.flags}`);
+    for (const no of want.noflags ?? []) assert.ok(!got.flags.some((f: string) => f.startsWith(no)), `${name}: no flag ${no} in ${got.flags}`);
+    if (want.executed_has) {
+      const text = readFileSync(join(out, "executed", name + ".ipynb"), "utf8");
+      assert.ok(text.includes(want.executed_has), `${name}: the executed notebook shows "${want.executed_has}"`);
+    }
   }
   assert.equal(by["honest-a"].score, 10);
+  // every entry of the folder is a row, part of a duplicate-student row, or listed as skipped
+  const run = JSON.parse(readFileSync(join(out, "run.json"), "utf8"));
+  assert.equal(run.entries, readdirSync(subs).length, "run.json counts every entry of the folder");
+  assert.deepEqual(run.skipped.map((x: { entry: string }) => x.entry).sort(), ["expected.json", "notes.txt"]);
   assert.equal(by["honest-b"].score, 10);
 
   assert.equal(instructor(), tree0, "the instructor's tree (homework/, src/, kernel/, scripts/, tools/) is unchanged");
-  assert.equal(treeHash(HOSTILE), subs0, "the submissions (bytes, mtimes, links) are unchanged");
+  assert.equal(treeHash(subs), subs0, "the submissions (bytes, mtimes, links) are unchanged");
+  assert.equal(treeHash(HOSTILE), hostile0, "the fixtures are unchanged");
+  rmSync(join(subs, ".."), { recursive: true, force: true });
   assert.equal(outs1, outs0, "nothing rewrites the outputs after the grader exited");
   assert.deepEqual(reached, [], "no submission reached the network");
 
@@ -107,4 +126,64 @@ test("hostile class: honest full marks, no cheat credited, nothing outside the o
   for (const f of readdirSync(join(out, "executed"))) {
     assert.ok(statSync(join(out, "executed", f)).size < 8 << 20, `executed/${f} is under 8 MB`);
   }
+});
+
+// A grader that was SIGKILLed never ran its clean-up: its kernels' cgroup folders (named after the
+// grader's pid) stayed, with whatever was still in them. The next `grade` removes those whose pid is gone,
+// and only those (any live pid may be a grader, of this or another implementation).
+const CG = "/sys/fs/cgroup/memory";
+const cgSkip = skip || (!existsSync(CG) ? "no cgroup v1 memory controller" : !writable(CG) ? "cgroups not writable (not root)" : false);
+function writable(d: string): boolean {
+  try { accessSync(d, constants.W_OK); return true; } catch { return false; }
+}
+
+test("grade removes the cgroups of a grader that was killed, and kills what was left in them", { skip: cgSkip }, () => {
+  const exited = spawnSync("true").pid!; // a pid that has exited
+  const dead = join(CG, `mlp-hw-${exited}-0badc0de`);
+  const grader = spawn(process.execPath, ["-e", "setTimeout(() => {}, 600000)"], { stdio: "ignore" }); // a running process
+  const live = join(CG, `mlp-hw-${grader.pid}-0badc0de`);
+  const orphan = spawn("sleep", ["600"], { stdio: "ignore" });
+  const gone = (pid: number) => { try { return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1][0] === "Z"; } catch { return true; } };
+  mkdirSync(dead);
+  mkdirSync(live);
+  try {
+    writeFileSync(join(dead, "cgroup.procs"), String(orphan.pid));
+    const subs = mkdtempSync(join(tmpdir(), "hw-sweep-"));
+    writeFileSync(join(subs, "s1.ipynb"), "{ not json");
+    const r = spawnSync(process.execPath, [join(ROOT, "scripts", "hw.mjs"), "grade", "hw01", subs, "--out", join(subs, "out")], {
+      cwd: ROOT, encoding: "utf8", env: { ...process.env, MLP_PYTHON: PY ?? "" }, timeout: 5 * 60_000,
+    });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.ok(!existsSync(dead), "the dead grader's cgroup is removed");
+    assert.match(r.stdout, /removed \d+ cgroup folders? left by graders that were killed/);
+    assert.ok(gone(orphan.pid!), "the process left in it is killed");
+    assert.ok(existsSync(live), "a cgroup named after a running process (maybe another grader) is left alone");
+    rmSync(subs, { recursive: true, force: true });
+  } finally {
+    orphan.kill("SIGKILL");
+    grader.kill("SIGKILL");
+    for (const d of [dead, live]) { try { rmdirSync(d); } catch {} }
+  }
+});
+
+// hw02 forbids answering with NeuralNetwork while its own check cells use it: the classes are trapped
+// from the first probe on, so the check cells pass and a delegated answer is not credited.
+test("hw02: answers delegated to NeuralNetwork get no credit and a flag; the honest notebook keeps full marks", { skip }, () => {
+  const dir = join(ROOT, "homework", "fixtures", "hostile-hw02");
+  const expected: Record<string, { status: string; score: number; flag?: string }> = JSON.parse(readFileSync(join(dir, "expected.json"), "utf8"));
+  const out = mkdtempSync(join(tmpdir(), "hw-hostile-hw02-"));
+  const r = spawnSync(process.execPath, [join(ROOT, "scripts", "hw.mjs"), "grade", "hw02", dir, "--out", out, "--parallel", "2"], {
+    cwd: ROOT, encoding: "utf8", env: { ...process.env, MLP_PYTHON: PY ?? "" }, timeout: 20 * 60_000,
+  });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const by: Record<string, any> = {};
+  for (const x of JSON.parse(readFileSync(join(out, "results.json"), "utf8")).results) by[x.student] = x;
+  assert.deepEqual(Object.keys(by).sort(), Object.keys(expected).sort());
+  for (const [name, want] of Object.entries(expected)) {
+    assert.equal(by[name].status, want.status, `${name}: status`);
+    assert.equal(by[name].score, want.score, `${name}: score (${JSON.stringify(by[name].flags)})`);
+    if (want.flag) assert.ok(by[name].flags.some((f: string) => f.startsWith(want.flag!)), `${name}: flag ${want.flag} in ${by[name].flags}`);
+  }
+  assert.ok(!by["honest"].flags.some((f: string) => f.startsWith("cells-with-errors")), `honest: the check cells pass (${by["honest"].flags})`);
+  rmSync(out, { recursive: true, force: true });
 });

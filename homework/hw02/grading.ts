@@ -102,6 +102,8 @@ export const assignment: Assignment = {
   id: "hw02",
   title: "과제 2: 깊이에 상관없는 신경망과 2차원 데이터 학습",
   notebook: "hw02.ipynb",
+  // "NeuralNetwork로 답을 대신 계산하지 마세요": trapped while the probes run (the check cells use it)
+  forbidden: ["NeuralNetwork"],
   questions: [
     { id: "forwardL", title: "Q1 L층 순전파 forwardL", points: 2, kind: "auto" },
     { id: "backwardL", title: "Q2 L층 역전파 backwardL (lecture / exact)", points: 3, kind: "auto" },

@@ -1,7 +1,7 @@
 // Types and helpers for an assignment's hidden tests (homework/<id>/grading.ts).
 // A case names a student function call (`call`, TypeScript run inside the grading kernel by a probe
 // cell) and a `reference` computed here in Node from src/ — never inside the student's kernel.
-// scripts/hw/plan.ts turns an Assignment into JSON for the grader (scripts/hw/hw.py).
+// scripts/hw/plan.ts turns an Assignment into JSON for the grader (scripts/hw/main.ts).
 import { Matrix, Random } from "../../src/index";
 
 /** A value as it travels between Node, the probe and the grader: Matrix → { $m: [rows, cols, data] }. */

@@ -4,6 +4,7 @@
 // right for tcp only: Jupyter's ipc endpoints are `ipc://${ip}-${port}` (jupyter_client's
 // KernelManager with transport="ipc"). Nothing else of the kernel changes.
 "use strict";
+const fs = require("fs");
 const path = require("path");
 
 const dist = path.join(__dirname, "..", "..", "node_modules", "tslab", "dist");
@@ -23,8 +24,18 @@ ZmqServer.prototype.bindSocket = async function (sock, port) {
 // the output (nothing it sends can raise a score).
 const CELL_CAP = Number(process.env.MLP_HW_CELL_OUTPUT_BYTES || 0);
 const TOTAL_CAP = Number(process.env.MLP_HW_TOTAL_OUTPUT_BYTES || 0);
+// The notice carries a token the grader handed in on fd 4 (a pipe, read and closed here before any cell
+// runs): submitted code can write fd 3, but not a notice the grader accepts.
+let LIMIT_TOKEN = "";
+if (process.env.MLP_HW_LIMIT_FD === "4") {
+  try {
+    LIMIT_TOKEN = fs.readFileSync(4, "utf8").trim();
+    fs.closeSync(4);
+  } catch (e) {
+    // no token: the grader ignores a notice without one (its own reader-side cap still applies)
+  }
+}
 if (CELL_CAP > 0) {
-  const fs = require("fs");
   const OUTPUT = new Set(["stream", "display_data", "update_display_data", "execute_result", "error"]);
   const perCell = new Map();
   let total = 0;
@@ -34,7 +45,11 @@ if (CELL_CAP > 0) {
     const r = await init.apply(this, args);
     const iopub = this.iopub;
     const send = iopub.send;
-    iopub.send = function (frames) {
+    // On the socket's class, for this socket only: zeromq's sockets take no own properties and
+    // kernel/launcher.cjs makes Socket.prototype.send read-only, so an assignment here threw (in the
+    // rejected init, unnoticed: the cap was off) and only a definition on the prototype works.
+    Object.defineProperty(Object.getPrototypeOf(iopub), "send", { configurable: true, writable: false, value: function (frames) {
+      if (this !== iopub) return send.apply(this, arguments);
       try {
         const i = frames.findIndex((f) => String(f) === "<IDS|MSG>");
         const header = JSON.parse(String(frames[i + 2]));
@@ -47,7 +62,7 @@ if (CELL_CAP > 0) {
           if (used > CELL_CAP || (TOTAL_CAP > 0 && total > TOTAL_CAP)) {
             if (!told) {
               told = true;
-              try { fs.writeSync(3, "MLPHW-OUTPUT-LIMIT\n"); } catch (e) {}
+              try { fs.writeSync(3, "MLPHW-OUTPUT-LIMIT " + LIMIT_TOKEN + "\n"); } catch (e) {}
             }
             return Promise.resolve();
           }
@@ -56,7 +71,7 @@ if (CELL_CAP > 0) {
         // not a Jupyter message: send it unchanged
       }
       return send.call(this, frames);
-    };
+    } });
     return r;
   };
 }

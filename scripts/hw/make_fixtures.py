@@ -15,7 +15,7 @@ import nbformat
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-from hw import hw_meta, make_student_notebook  # noqa: E402
+from hw import hw_meta, make_student_notebook, safe_id  # noqa: E402
 
 
 def load(path):
@@ -39,6 +39,18 @@ def cell(nb, cid):
         if m and m["id"] == cid:
             return c
     raise KeyError(cid)
+
+
+def stable_ids(nb, name):
+    """Cells the generator added get ids derived from the fixture's name and place (nbformat draws random
+    ones), so regenerating leaves unchanged fixtures byte-identical."""
+    import hashlib
+    seen = set()
+    for i, c in enumerate(nb.cells):
+        if not c.get("id") or c.metadata.get("mlp_hw") is None or c["id"] in seen:
+            c["id"] = hashlib.sha1(("%s:%d" % (name, i)).encode()).hexdigest()[:8]
+        seen.add(c["id"])
+    return nb
 
 
 def append_code(nb, source):
@@ -134,7 +146,7 @@ console.log("점수: 10 / 10");""")
             with open(path, "w", encoding="utf-8") as f:
                 f.write(nb)
         else:
-            nbformat.write(nb, path)
+            nbformat.write(stable_ids(nb, name), path)
     with open(os.path.join(out, "expected.json"), "w", encoding="utf-8") as f:
         json.dump(expected, f, ensure_ascii=False, indent=1)
         f.write("\n")
@@ -317,23 +329,135 @@ const tick = () => { for (const [pid, a] of cmdlines()) if (a.some((x) => /hw\.(
     fx["delegate"] = nb
     expected["delegate"] = {"status": "graded", "score": 0, "flag": "forbidden-api:NeuralNetwork"}
 
+    # The native fs binding under fs.writeSync: replacing its writeString saw every probe line (nonce
+    # included) and could rewrite it. Here it hides the delegation (MlpHwForbidden → Error: no
+    # forbidden-api flag) and empties every Matrix the zero "answers" return.
+    nb = solved(student, source, [])
+    zeros = {
+        "forward2": "const z = (r: number, c: number) => Matrix.zeros(r, c);\n  return { Z1: z(W1.rows, X.cols), A1: z(W1.rows, X.cols), Z2: z(W2.rows, X.cols), A2: z(W2.rows, X.cols) };",
+        "update2": "return { W1: Matrix.zeros(W1.rows, W1.cols), W2: Matrix.zeros(W2.rows, W2.cols) };",
+        "train2": "return { W1: Matrix.zeros(W1.rows, W1.cols), W2: Matrix.zeros(W2.rows, W2.cols), cost: new Array(epochs).fill(0) };",
+    }
+    for cid, body in zeros.items():
+        cell(nb, cid).source = cell(nb, cid).source.replace('throw new Error("구현하세요");', body, 1)
+    cell(nb, "backward2").source = cell(nb, "backward2").source.replace('throw new Error("구현하세요");', delegating["forward2"].replace(
+        "const f = n.forward(X) as any;\n  return { Z1: f.Z[1], A1: f.A[1], Z2: f.Z[2], A2: f.A[2] };",
+        "const g = n.backward(n.forward(X), Y, \"lecture\") as any;\n  return { E2: g.E[2], dZ2: g.dZ[2], E1: g.E[1], dZ1: g.dZ[1], dW2: g.dW[2], dW1: g.dW[1] };"), 1)
+    nb = after_setup(nb, 'import { NeuralNetwork } from "./src/index";')
+    nb = after_setup(nb, r"""// 실험
+{
+  const b: any = (process as any)["bind" + "ing"]("f" + "s");
+  const orig = b.writeString;
+  b.writeString = function (fd: any, s: any, ...rest: any[]) {
+    if (fd === 3 && typeof s === "string")
+      s = s.replace(/"error":"MlpHwForbidden"/g, '"error":"Error"').replace(/\{"\$m":\[(\d+),(\d+),\[[^\]]*\]\]\}/g, '{"$$m":[$1,$2,[]]}');
+    return orig.call(this, fd, s, ...rest);
+  };
+}""")
+    fx["binding-rewrite"] = nb
+    expected["binding-rewrite"] = {"status": "graded", "score": 0, "flag": "forbidden-api:NeuralNetwork",
+                                   "why": "the native binding under fs.writeSync saw and rewrote every probe line"}
+
+    # a second, untouched copy of the library loaded through tsx from the mounted node_modules: the
+    # guard's trap covers only the copy tslab loaded (7/10 before tsx, esbuild and typescript were hidden)
+    nb = solved(student, source, [])
+    bodies = {
+        "forward2": "const c = mk(W1, W2).forward(toF(X));\n  return { Z1: M(c.Z[1]), A1: M(c.A[1]), Z2: M(c.Z[2]), A2: M(c.A[2]) };",
+        "backward2": 'const n = mk(W1, W2); const g = n.backward(n.forward(toF(X)), toF(Y), "lecture");\n  return { E2: M(g.E[2]), dZ2: M(g.dZ[2]), E1: M(g.E[1]), dZ1: M(g.dZ[1]), dW2: M(g.dW[2]), dW1: M(g.dW[1]) };',
+        "train2": 'const n = mk(W1, W2); const cost: number[] = [];\n  for (let e = 0; e < epochs; e++) { const g = n.backward(n.forward(toF(X)), toF(Y), "lecture"); cost.push(fresh.courseCost(g.E[2])); n.update(g, eta); }\n  return { W1: M(n.W[1]), W2: M(n.W[2]), cost };',
+    }
+    for cid, body in bodies.items():
+        cell(nb, cid).source = cell(nb, cid).source.replace('throw new Error("구현하세요");', body, 1)
+    fx["delegate-tsx"] = after_setup(nb, r"""// 실험
+let fresh: any = null;
+try { fresh = require("tsx/cjs/api").require("/course/src/index.ts", "/course/x.js"); } catch (e) { console.log("no tsx"); }
+const NN: any = fresh && fresh.NeuralNetwork, FM: any = fresh && fresh.Matrix;
+const toF = (A: Matrix) => new FM(A.rows, A.cols, Float64Array.from(A.data));
+const M = (x: any) => new Matrix(x.rows, x.cols, Float64Array.from(x.data));
+function mk(W1: Matrix, W2: Matrix) { const n = new NN([W1.cols, W1.rows, W2.rows]); n.setWeights(toF(W1), toF(W2)); return n; }""")
+    expected["delegate-tsx"] = {"status": "graded", "score": 0, "executed_has": "no tsx",
+                                "why": "a second copy of src/ through tsx scored 7/10 with no flag"}
+
     fx["invalid-nbformat"] = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {"mlp_hw": {"assignment": "hw01"}},
                                          "cells": [{"cell_type": "code", "metadata": {}, "outputs": []}]})  # no "source"
     expected["invalid-nbformat"] = {"status": "unreadable", "score": 0}
 
+    fx["forged-flags"] = after_setup(solved(student, source, allq), r"""// 실험: flags written by the submission itself
+{ const fs: any = require("fs");
+  fs.writeSync(2, "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n");
+  fs.writeSync(3, "MLPHW-OUTPUT-LIMIT\n"); }""")
+    expected["forged-flags"] = {"status": "graded", "score": 10, "noflags": ["memory-limit", "output-limit"],
+                                "why": "the kernel log and fd 3 are text the submission writes"}
+
+    # distinct names give distinct ids (one kernel: the others are cut short as unreadable, which is enough
+    # to show each keeps its own row)
+    broken = '{"cells": ['
+    fx["김철수"] = solved(student, source, allq)
+    expected[safe_id("김철수")] = {"status": "graded", "score": 10, "why": "Korean names are kept"}
+    for name in ["이영희", "a" * 64 + "X", "a" * 64 + "Y", "new\nline", "new_line"]:
+        fx[name] = broken
+        expected[safe_id(name)] = {"status": "unreadable", "score": 0, "why": "distinct names, distinct ids"}
+
+    # every entry of the folder is accounted for: a folder without manifest.json is graded as its one
+    # notebook, or listed as unreadable; .IPYNB counts; other files are listed as skipped (run.json)
+    raw_files = {"20240002/hw01.ipynb": broken, "20240003.IPYNB": broken,
+                 "20240004/a.ipynb": broken, "20240004/b.ipynb": broken, "notes.txt": "not a submission\n"}
+    expected["20240002"] = {"status": "unreadable", "score": 0, "why": "a folder without manifest.json, one notebook"}
+    expected["20240003"] = {"status": "unreadable", "score": 0, "why": ".IPYNB is a notebook too"}
+    expected["20240004"] = {"status": "unreadable", "score": 0, "why": "a folder with two notebooks and no manifest"}
+
+    # waiting without computing: CPU limits do not see it; the wall-time bound (10 × CPU + 60 s for the
+    # student's cells) interrupts the first sleep after about a minute and skips the other two
+    nb = solved(student, source, allq)
+    for _ in range(3):
+        append_code(nb, '// 실험\nawait new Promise((r) => setTimeout(r, 400000));\nconsole.log("slept 400 s");')
+    fx["sleepy"] = nb
+    expected["sleepy"] = {"status": "graded", "score": 10, "flag": "wall-limit", "why": "3 × 400 s of sleep held a slot for 1200 s"}
+
+    # the connection folder (the sandbox's one read-write place on the host): 20 × 50 MB written there
+    # went to the host's disk. As root it is a 1 MB tmpfs now (without root sandbox.py kills the kernel).
+    fx["conn-dir-diskfill"] = append_code(solved(student, source, allq), r"""// 실험
+{ const fs: any = require("fs"), path = require("path");
+  const connDir = path.dirname(process.argv[process.argv.length - 1]);
+  const chunk = Buffer.alloc(50 << 20, 1);
+  let n = 0;
+  try { for (let i = 0; i < 20; i++) { fs.writeFileSync(path.join(connDir, "fill" + i), chunk); n++; } } catch (e: any) { console.log("stopped", e.code); }
+  console.log("wrote", n, "x 50 MB into the connection folder"); }""")
+    expected["conn-dir-diskfill"] = {"status": "graded", "score": 10, "executed_has": "wrote 0 x 50 MB",
+                                     "why": "1001 MB reached the host's disk"}
+
+    # malformed metadata.mlp_hw.locked_sha256 (the grader reads it): unreadable, never grader-error
+    for name, bad in (("locked-sha-string", "setup"), ("locked-sha-int", 5)):
+        nb = solved(student, source, allq)
+        nb.metadata["mlp_hw"]["locked_sha256"] = bad
+        fx[name] = nb
+        expected[name] = {"status": "unreadable", "score": 0, "why": "was grader-error with a traceback"}
+
+    # a FIFO named like a notebook (tar run as root restores FIFOs): git cannot hold one, so the test makes
+    # it in its copy of this folder (expected entries with "mkfifo")
+    expected["fifo"] = {"status": "unreadable", "score": 0, "mkfifo": "fifo.ipynb", "why": "opening a FIFO blocked grade forever"}
+
     # bundles (folders with manifest.json)
+    # A bundle's id is its folder name without the "hw01-" `submit` puts in front; the manifest's "student"
+    # is compared with it and never trusted.
     stub = solved(student, source, [])
-    bundles["bundle-traversal"] = ({"assignment": "hw01", "student": "thief", "notebook": "../honest-a.ipynb"}, None)
+    bundles["hw01-thief"] = ({"assignment": "hw01", "student": "thief", "notebook": "../honest-a.ipynb"}, None)
     expected["thief"] = {"status": "unreadable", "score": 0, "why": "a manifest path outside the bundle"}
-    bundles["bundle-absolute"] = ({"assignment": "hw01", "student": "thief2", "notebook": "/proc/self/cwd/homework/hw01/hw01.ipynb"}, None)
+    bundles["hw01-thief2"] = ({"assignment": "hw01", "student": "thief2", "notebook": "/proc/self/cwd/homework/hw01/hw01.ipynb"}, None)
     expected["thief2"] = {"status": "unreadable", "score": 0}
     bundles["bundle-evil-id"] = ({"assignment": "hw01", "student": "/proc/self/cwd/homework/hw01/hw01", "notebook": "hw01.ipynb"}, stub)
-    expected["_proc_self_cwd_homework_hw01_hw01"] = {"status": "graded", "score": 0, "why": "the id named the instructor's source"}
-    bundles["bundle-dup-1"] = ({"assignment": "hw01", "student": "s-dup", "notebook": "hw01.ipynb"}, stub)
-    bundles["bundle-dup-2"] = ({"assignment": "hw01", "student": "s-dup", "notebook": "hw01.ipynb"}, solved(student, source, allq))
+    expected["bundle-evil-id"] = {"status": "graded", "score": 0, "flag": "manifest-student-mismatch",
+                                  "why": "the manifest's id named the instructor's source"}
+    bundles["hw01-s-dup"] = ({"assignment": "hw01", "student": "s-dup", "notebook": "hw01.ipynb"}, stub)
+    fx["s-dup"] = solved(student, source, allq)  # the same id twice: a bundle and a plain file
     expected["s-dup"] = {"status": "duplicate-student", "score": 0, "flag": "duplicate-student"}
-    bundles["bundle-symlink"] = ({"assignment": "hw01", "student": "linker", "notebook": "hw01.ipynb"}, "->../honest-a.ipynb")
+    bundles["hw01-linker"] = ({"assignment": "hw01", "student": "linker", "notebook": "hw01.ipynb"}, "->../honest-a.ipynb")
     expected["linker"] = {"status": "unreadable", "score": 0}
+    # a bundle claiming a classmate's id must not knock the classmate out of the run
+    fx["20240001"] = solved(student, source, allq)
+    expected["20240001"] = {"status": "graded", "score": 10, "why": "a classmate's manifest claims this id"}
+    bundles["claim-classmate-id"] = ({"assignment": "hw01", "student": "20240001", "notebook": "hw01.ipynb"}, stub)
+    expected["claim-classmate-id"] = {"status": "graded", "score": 0, "flag": "manifest-student-mismatch"}
     symlinks = {"linked.ipynb": "honest-a.ipynb"}
     expected["linked"] = {"status": "unreadable", "score": 0, "why": "symlinks are refused"}
 
@@ -347,7 +471,7 @@ const tick = () => { for (const [pid, a] of cmdlines()) if (a.some((x) => /hw\.(
             with open(path, "w", encoding="utf-8") as f:
                 f.write(nb)
         else:
-            nbformat.write(nb, path)
+            nbformat.write(stable_ids(nb, name), path)
     for folder, (man, nb) in bundles.items():
         d = os.path.join(out, folder)
         os.makedirs(d)
@@ -356,7 +480,11 @@ const tick = () => { for (const [pid, a] of cmdlines()) if (a.some((x) => /hw\.(
         if isinstance(nb, str) and nb.startswith("->"):
             os.symlink(nb[2:], os.path.join(d, man["notebook"]))
         elif nb is not None:
-            nbformat.write(nb, os.path.join(d, man["notebook"]))
+            nbformat.write(stable_ids(nb, folder), os.path.join(d, man["notebook"]))
+    for rel, text in raw_files.items():
+        os.makedirs(os.path.dirname(os.path.join(out, rel)), exist_ok=True)
+        with open(os.path.join(out, rel), "w", encoding="utf-8") as f:
+            f.write(text)
     for name, target in symlinks.items():
         os.symlink(target, os.path.join(out, name))
     with open(os.path.join(out, "expected.json"), "w", encoding="utf-8") as f:
@@ -365,9 +493,51 @@ const tick = () => { for (const [pid, a] of cmdlines()) if (a.some((x) => /hw\.(
     print("make_fixtures: wrote %d hostile submissions to %s" % (len(expected), os.path.relpath(out, ROOT)))
 
 
+def hostile_hw02(out):
+    """hw02's text forbids answering with NeuralNetwork, while its own check cells use it."""
+    source = load(os.path.join(ROOT, "homework", "hw02", "hw02.ipynb"))
+    student = make_student_notebook(source, "hw02")
+    auto = ["forwardL", "backwardL", "trainL"]
+    fx, expected = {}, {}
+    fx["honest"] = solved(student, source, auto)
+    expected["honest"] = {"status": "graded", "score": 8, "why": "the check cells use NeuralNetwork and still pass"}
+    nb = solved(student, source, [])
+    cell(nb, "forwardL").source = """function netOf(W: Matrix[]): NeuralNetwork {
+  const net = new NeuralNetwork([W[1].cols, ...W.slice(1).map((w) => w.rows)]);
+  net.setWeights(...W.slice(1).map((w) => w.clone()));
+  return net;
+}
+function forwardL(W: Matrix[], X: Matrix): { Z: Matrix[]; A: Matrix[] } {
+  return netOf(W).forward(X);
+}"""
+    cell(nb, "backwardL").source = """function backwardL(W: Matrix[], cache: { Z: Matrix[]; A: Matrix[] }, Y: Matrix, rule: "lecture" | "exact"): { E: Matrix[]; dZ: Matrix[]; dW: Matrix[] } {
+  const net = netOf(W);
+  return net.backward(net.forward(cache.A[0]), Y, rule);
+}"""
+    cell(nb, "trainL").source = """function trainL(W: Matrix[], X: Matrix, Y: Matrix, eta: number, epochs: number, rule: "lecture" | "exact"): { W: Matrix[]; cost: number[] } {
+  const net = netOf(W); const cost: number[] = [];
+  for (let e = 0; e < epochs; e++) { const g = net.backward(net.forward(X), Y, rule); cost.push(Math.sqrt(g.E[net.L].mul(g.E[net.L]).sum())); net.update(g, eta); }
+  return { W: net.W, cost };
+}"""
+    fx["delegate"] = nb
+    expected["delegate"] = {"status": "graded", "score": 0, "flag": "forbidden-api:NeuralNetwork",
+                            "why": "every answer delegated to NeuralNetwork (forbidden by the text)"}
+    if os.path.isdir(out):
+        import shutil
+        shutil.rmtree(out)
+    os.makedirs(out)
+    for name, nb in fx.items():
+        nbformat.write(stable_ids(nb, name), os.path.join(out, name + ".ipynb"))
+    with open(os.path.join(out, "expected.json"), "w", encoding="utf-8") as f:
+        json.dump(expected, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    print("make_fixtures: wrote %d hostile hw02 submissions to %s" % (len(expected), os.path.relpath(out, ROOT)))
+
+
 HOSTILE_PORT = 47913
 
 
 if __name__ == "__main__":
     hw01(os.path.join(ROOT, "homework", "fixtures", "hw01"))
     hostile(os.path.join(ROOT, "homework", "fixtures", "hostile"), HOSTILE_PORT)
+    hostile_hw02(os.path.join(ROOT, "homework", "fixtures", "hostile-hw02"))

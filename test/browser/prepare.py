@@ -26,9 +26,11 @@ import subprocess
 import sys
 
 import nbformat
-from nbclient import NotebookClient
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import nbexec  # noqa: E402 - the project's one nbclient executor (scripts/nbexec.py)
+
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 LOADER_MARK = "mlp-plotly-loader"
 
@@ -49,31 +51,25 @@ def html_of(out):
 
 def execute(path):
     nb = nbformat.read(path, as_version=4)
-    replies = {}
-
-    def on_executed(cell, cell_index, execute_reply):
-        replies[cell_index] = execute_reply.get("content", {}).get("status")
-
-    client = NotebookClient(
-        nb,
-        kernel_name="mlp-course",
-        timeout=180,
-        startup_timeout=60,
-        allow_errors=True,
-        record_timing=False,
-        resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}},
-    )
-    client.on_cell_executed = on_executed
-    with client.setup_kernel():
-        for i, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
-            client.execute_cell(cell, i)
-            stderr = "".join(
-                o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream" and o.get("name") == "stderr"
-            )
-            if replies.get(i) != "ok" or stderr:
-                fail("cell %d (%s): reply %r\n%s" % (i + 1, first_line(cell.source), replies.get(i), stderr))
+    rec = nbexec.execute(nb, {
+        "kernel": {"name": "mlp-course", "startup_timeout": 60},
+        "cwd": os.path.dirname(os.path.abspath(path)),
+        "timeout": 180,
+        "on_timeout": "stop",
+        "retry_aborted": 0,
+        "skip_empty": False,
+    })
+    if rec["status"] == "error":
+        fail("could not run %s: %s" % (path, rec.get("error")))
+    for c in rec["cells"]:
+        if c["status"] == "markdown":
+            continue
+        cell = nb.cells[c["index"]]
+        stderr = "".join(
+            o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream" and o.get("name") == "stderr"
+        )
+        if c["status"] != "ok" or stderr:
+            fail("cell %d (%s): reply %r\n%s" % (c["index"] + 1, first_line(cell.source), c["status"], stderr))
     return nb
 
 

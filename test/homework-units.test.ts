@@ -1,0 +1,143 @@
+// The grader's pure parts, without a kernel: comparison, probe channel, ids, CSV/Markdown neutralising,
+// number formatting, notebook reading and the grading notebook's guard cell.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { compare, compareCase, describe as describeValue, errorClass } from "../scripts/hw/compare";
+import { parseProbeChannel } from "../scripts/hw/probe";
+import { bundleId, safeId } from "../scripts/hw/ids";
+import { csvCell, csvRow, parseCsv, quotedBlock } from "../scripts/hw/report";
+import { fmtE, fmtF, fmtG, round } from "../scripts/hw/format";
+import { NotebookError, notebookJson, parseNotebook } from "../scripts/hw/notebook";
+import { guardCell, probeCell } from "../scripts/hw/build";
+import type { Case } from "../scripts/hw/plan-types";
+import { readNotebookChecked } from "../scripts/hw/grade";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+test("compare: a Matrix answer needs all r·c values — the right shape with missing or extra entries is not credited", () => {
+  // the values come from the student's kernel: a rewritten probe line may claim the right shape with no data
+  const E = { $m: [2, 2, [1, 2, 3, 4]] };
+  const cases = [{ $m: [2, 2, []] }, { $m: [2, 2, [1, 2]] }, { $m: [2, 2, [1, 2, 3, 4, 5]] }, { $m: [2, 2, "x"] }, { $m: [2, 2, [1, 2, 3, 4]] }];
+  assert.deepEqual(cases.map((a) => compare(E, a, 1e-6, 0)[0]), [false, false, false, false, true]);
+  assert.deepEqual(compare(E, { $m: [2, 2, []] }, 1e-6, 0), [false, "값: 값 4개 기대, 실제 0개"]);
+});
+
+test("compare: shape mismatch, NaN, a wrong type and the largest error get fixed messages", () => {
+  assert.deepEqual(compare({ $m: [2, 3, [0, 0, 0, 0, 0, 0]] }, { $m: [3, 2, [0, 0, 0, 0, 0, 0]] }, 1e-6, 0), [false, "값: 모양(shape) 기대 (2×3), 실제 (3×2)"]);
+  assert.deepEqual(compare({ $m: [1, 2, [1, 2]] }, { $m: [1, 2, [1, "NaN"]] }, 1e-6, 0), [false, "값: 1번째 값이 수가 아닙니다 (문자열)"]);
+  assert.deepEqual(compare({ $m: [1, 2, [1, 2]] }, [1, 2], 1e-6, 0), [false, "값: Matrix (1×2) 기대, 실제 배열(길이 2)"]);
+  assert.deepEqual(compare({ W1: { $m: [1, 2, [1, 2]] } }, { W1: { $m: [1, 2, [1, 2.5]] } }, 1e-6, 0), [false, "W1: 최대 오차 5.00e-01 > 허용 오차 1e-06"]);
+  assert.deepEqual(compare({ W1: [1] }, {}, 1e-6, 0), [false, "값.W1: 없음"]);
+  assert.deepEqual(compare([1, 2], [1, 2, 3], 1e-6, 0), [false, "값: 길이 기대 2, 실제 3"]);
+  assert.deepEqual(compare(0.5, 0.5 + 1e-9, 1e-6, 0), [true, ""]);
+  assert.deepEqual(compare("a", "b", 0, 0), [false, "값: 기대한 값과 다릅니다 (문자열)"]);
+  assert.equal(describeValue(null), "없음(null)");
+  assert.equal(errorClass("TypeError"), "TypeError");
+  assert.equal(errorClass("process.env.SECRET"), "사용자 정의 오류 (custom error class)");
+});
+
+test("compareCase: accuracy needs one prediction per label", () => {
+  const c = { id: "a", question: "q", visibility: "hidden", label: "", inputs: {}, call: "", atol: 0, rtol: 0, compare: "accuracy", expected: { labels: [0, 1, 1, 0], min: 0.75 } } as Case;
+  assert.deepEqual(compareCase(c, { ok: true, value: { $m: [1, 4, [0.1, 0.9, 0.8, 0.2]] } }), [true, "정확도 1.000 (기준 ≥ 0.75)"]);
+  assert.deepEqual(compareCase(c, { ok: true, value: { $m: [1, 4, [0.9]] } })[0], false);
+  assert.deepEqual(compareCase(c, { ok: false, error: "RangeError" }), [false, "오류가 발생했습니다 (raised an error: RangeError)"]);
+  assert.deepEqual(compareCase(c, undefined)[0], false);
+});
+
+test("probe channel: foreign lines counted, a case reported twice not credited, the output-limit notice only with its token", () => {
+  const n = "abc123";
+  const text = [`MLPHW ${n} {"case":"a","ok":true,"value":1}`, `MLPHW ${n} {"case":"b","ok":true,"value":1}`, `MLPHW ${n} {"case":"b","ok":true,"value":2}`,
+    `MLPHW ffff {"case":"c","ok":true}`, `MLPHW ${n} not json`, ""].join("\n");
+  const ch = parseProbeChannel(text, n, "tok");
+  assert.deepEqual(ch.got.get("a"), { case: "a", ok: true, value: 1 });
+  assert.deepEqual(ch.got.get("b"), { case: "b", ok: false, duplicated: true });
+  assert.equal(ch.forged, 2);
+  assert.equal(ch.limitHit, false);
+  assert.equal(parseProbeChannel("MLPHW-OUTPUT-LIMIT tok\n", n, "tok").limitHit, true);
+  // submitted code can write fd 3, but never saw the token
+  assert.equal(parseProbeChannel("MLPHW-OUTPUT-LIMIT\nMLPHW-OUTPUT-LIMIT other\n", n, "tok").limitHit, false);
+});
+
+test("a notebook whose metadata.mlp_hw.locked_sha256 is not {id: hex} is unreadable, not a grader error", () => {
+  const dir = mkdtempSync(join(tmpdir(), "hw-meta-"));
+  const plan = { id: "hw01", title: "", notebook: "", questions: [], cases: [] };
+  const nb = (meta: unknown) => JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { mlp_hw: meta }, cells: [] });
+  const read = (meta: unknown) => {
+    writeFileSync(join(dir, "n.ipynb"), nb(meta));
+    const [, err] = readNotebookChecked(join(dir, "n.ipynb"), plan, 5);
+    return err ? err[0] : "ok";
+  };
+  assert.equal(read({ assignment: "hw01", locked_sha256: "abc" }), "unreadable");
+  assert.equal(read({ assignment: "hw01", locked_sha256: 3 }), "unreadable");
+  assert.equal(read({ assignment: "hw01", locked_sha256: { setup: 1 } }), "unreadable");
+  assert.equal(read({ assignment: "hw01", locked_sha256: { setup: "ab" } }), "ok");
+  assert.equal(read({ assignment: "hw01" }), "ok");
+  assert.equal(read({ assignment: "hw02" }), "wrong-assignment");
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("ids: file-name-safe, never hidden or an option, distinct names stay distinct, idempotent", () => {
+  assert.equal(safeId("s2024001"), "s2024001");
+  assert.equal(safeId("김철수"), "김철수");
+  assert.notEqual(safeId("김철수"), safeId("이영희"));
+  assert.match(safeId("/proc/self/cwd/homework/hw01/hw01"), /^_proc_self_cwd_homework_hw01_hw01-[0-9a-f]{8}$/);
+  assert.match(safeId(".hidden"), /^_\.hidden-[0-9a-f]{8}$/);
+  assert.match(safeId("-rf"), /^_-rf-[0-9a-f]{8}$/);
+  assert.notEqual(safeId("new\nline"), safeId("new_line"));
+  assert.notEqual(safeId("a".repeat(65) + "X"), safeId("a".repeat(65) + "Y"));
+  for (const n of ["x".repeat(80), "한".repeat(70)]) {
+    assert.ok(Array.from(safeId(n)).length <= 64 && Buffer.byteLength(safeId(n)) <= 192, safeId(n));
+  }
+  for (const n of ["김철수", "-rf", "new\nline", "x".repeat(80), "e\u0301"]) assert.equal(safeId(safeId(n)), safeId(n));
+  assert.equal(bundleId("hw01-20240001", "hw01"), "20240001");
+  assert.equal(bundleId("hw01-", "hw01"), "hw01-");
+  assert.equal(bundleId("evil", "hw01"), "evil");
+});
+
+test("CSV: formula-looking cells neutralised, fields quoted as Python's csv module does, and read back", () => {
+  assert.equal(csvCell('=HYPERLINK("x")'), `'=HYPERLINK("x")`);
+  for (const s of ["+1", "-1", "@x", "\tx", "\rx"]) assert.equal(csvCell(s)[0], "'");
+  assert.equal(csvCell(" =1"), " =1");
+  assert.equal(csvCell(null), "");
+  const row = csvRow(["a", 'say "hi"', "x,y", "two\nlines", ""]);
+  assert.equal(row, 'a,"say ""hi""","x,y","two\nlines",\r\n');
+  assert.deepEqual(parseCsv(row + "\r\n" + "b,c\r\n"), [["a", 'say "hi"', "x,y", "two\nlines", ""], ["b", "c"]]);
+});
+
+test("manual.md: an answer stays inside a fence longer than any backtick run in it", () => {
+  assert.equal(quotedBlock("plain"), "``` text\nplain\n```");
+  assert.equal(quotedBlock("a ```` b\r\n## x"), "````` text\na ```` b\n## x\n`````");
+});
+
+test("number formatting matches printf (%g, %.2e, %.3f) and Python's round", () => {
+  assert.deepEqual([6, 6.67, 0.5, 10, 1e-7, 1234567, 2 / 3].map(fmtG), ["6", "6.67", "0.5", "10", "1e-07", "1.23457e+06", "0.666667"]);
+  assert.equal(fmtE(0.000123, 2), "1.23e-04");
+  assert.equal(fmtE(1e-6, 0), "1e-06");
+  assert.equal(fmtF(0.0625, 3), "0.062");
+  assert.equal(fmtF(0.75, 3), "0.750");
+  assert.equal(round(2 / 3, 2), 0.67);
+  assert.equal(round(0.125, 2), 0.12);
+});
+
+test("notebooks: invalid nbformat is refused with NotebookError; written back as nbformat writes it", () => {
+  const bad = ['{"cells": [', '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code", "metadata": {}, "outputs": []}]}',
+    '{"nbformat": 3, "metadata": {}, "cells": []}', '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code", "source": "", "metadata": {}, "outputs": [], "execution_count": null, "evil": 1}]}',
+    "[" .repeat(200000)];
+  for (const text of bad) assert.throws(() => parseNotebook(text), NotebookError);
+  const nb = parseNotebook('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code", "source": ["a\\n", "b"], "metadata": {}, "outputs": [{"output_type": "stream", "name": "stdout", "text": ["x\\n"]}], "execution_count": null}]}');
+  assert.equal(nb.cells[0].source, "a\nb");
+  assert.equal(notebookJson(nb), '{\n "cells": [\n  {\n   "cell_type": "code",\n   "execution_count": null,\n   "metadata": {},\n   "outputs": [\n    {\n     "name": "stdout",\n     "output_type": "stream",\n     "text": [\n      "x\\n"\n     ]\n    }\n   ],\n   "source": [\n    "a\\n",\n    "b"\n   ]\n  }\n ],\n "metadata": {},\n "nbformat": 4,\n "nbformat_minor": 5\n}\n');
+});
+
+test("grading cells: the guard is cells/guard.ts's function, called once; a probe cell carries its cases as JSON", () => {
+  const g = guardCell("mlpHwGuard_x", "t1", ["NeuralNetwork"]);
+  assert.match(g, /^import \{ Matrix as MlpHwMatrix_t1 \} from "\.\/src\/matrix";$/m);
+  assert.match(g, /^import \* as MlpHwLib_t1 from "\.\/src\/index";$/m);
+  assert.match(g, /^function mlpHwInstallGuard\(/m);
+  assert.doesNotMatch(g, /\bexport\b/);
+  assert.match(g, /mlpHwInstallGuard\("mlpHwGuard_x", MlpHwMatrix_t1, MlpHwLib_t1, \["NeuralNetwork"\]\);\n\}\n$/);
+  assert.doesNotMatch(guardCell("n", "t2"), /src\/index/);
+  const p = probeCell("G", "nonce", [{ id: "q/1", call: "f(I.X)", inputs: { X: { $m: [1, 1, [0.5]] } } } as Case]);
+  assert.ok(p.includes(`P.run("q/1", (I: any) => f(I.X), "{\\"X\\":{\\"$m\\":[1,1,[0.5]]}}");`), p);
+});
