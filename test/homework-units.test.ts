@@ -2,7 +2,7 @@
 // number formatting, notebook reading and the grading notebook's guard cell.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { compare, compareCase, describe as describeValue, errorClass } from "../scripts/hw/compare";
+import { compare, compareCase, compareNumbers, describe as describeValue, errorClass } from "../scripts/hw/compare";
 import { parseProbeChannel } from "../scripts/hw/probe";
 import { bundleId, safeId } from "../scripts/hw/ids";
 import { csvCell, csvRow, parseCsv, quotedBlock } from "../scripts/hw/report";
@@ -35,6 +35,31 @@ test("compare: shape mismatch, NaN, a wrong type and the largest error get fixed
   assert.equal(describeValue(null), "없음(null)");
   assert.equal(errorClass("TypeError"), "TypeError");
   assert.equal(errorClass("process.env.SECRET"), "사용자 정의 오류 (custom error class)");
+});
+
+test("compare: each entry is judged on its own tolerance; the message gives the largest error among those that failed", () => {
+  // within atol + rtol·|e| for the first entry does not lend slack to the second
+  assert.deepEqual(compareNumbers([0, 0], [0.9e-12, 1.8e-12], 1e-12, 0, "값"), [false, "값: 최대 오차 1.80e-12 > 허용 오차 1e-12"]);
+  assert.deepEqual(compare([0.9e-12, 1.8e-12], [0, 0], 1e-12, 0), [false, "값: 최대 오차 1.80e-12 > 허용 오차 1e-12"]);
+  assert.equal(compare([0.9e-12, 0.9e-12], [0, 0], 1e-12, 0)[0], true);
+  // rtol: a large entry may differ by more than a small one
+  assert.equal(compare([1000, 0], [1000.5, 0], 1e-6, 1e-3)[0], true);
+  assert.deepEqual(compare([1000, 0], [1000.5, 1e-5], 1e-6, 1e-3), [false, "값: 최대 오차 1.00e-05 > 허용 오차 1e-06"]);
+  assert.equal(compare({ $m: [1, 3, [0, 0, 0]] }, { $m: [1, 3, [0.5e-6, 0.9e-6, 1.5e-6]] }, 1e-6, 0)[0], false);
+});
+
+test("compare: an expected NaN or ±Infinity is matched by itself only", () => {
+  const tol = [1e-6, 1e-3] as const;
+  assert.equal(compare(["Infinity"], [1e308], ...tol)[0], false);
+  assert.equal(compare(["Infinity"], [0], ...tol)[0], false);
+  assert.equal(compare(["Infinity"], ["-Infinity"], ...tol)[0], false);
+  assert.equal(compare(["-Infinity"], [-5], 1e-6, 0)[0], false);
+  assert.equal(compare("NaN", 0, ...tol)[0], false);
+  assert.equal(compare("NaN", "Infinity", ...tol)[0], false);
+  assert.deepEqual(compare({ $m: [1, 2, [1, "NaN"]] }, { $m: [1, 2, [1, 7]] }, ...tol), [false, "값: 1번째 값이 기대한 값과 다릅니다 (수)"]);
+  assert.deepEqual(compare(["Infinity", "-Infinity", "NaN", 2], ["Infinity", "-Infinity", "NaN", 2], ...tol), [true, ""]);
+  // an actual ±Infinity against a finite expected value is an infinite error
+  assert.deepEqual(compare([1], ["Infinity"], ...tol), [false, "값: 최대 오차 inf > 허용 오차 1e-06"]);
 });
 
 test("compareCase: accuracy needs one prediction per label", () => {
