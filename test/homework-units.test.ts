@@ -102,6 +102,28 @@ test("a notebook whose metadata.mlp_hw.locked_sha256 is not {id: hex} is unreada
   rmSync(dir, { recursive: true, force: true });
 });
 
+test("a notebook with bytes that are not UTF-8 is unreadable, not graded with U+FFFD in it", () => {
+  const dir = mkdtempSync(join(tmpdir(), "hw-utf8-"));
+  const plan = { id: "hw01", title: "", notebook: "", questions: [], cases: [] };
+  const cell = { cell_type: "code", source: "// XX\nconst a = 1;", metadata: {}, outputs: [], execution_count: null };
+  const text = JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { mlp_hw: { assignment: "hw01" } }, cells: [cell] });
+  const at = Buffer.from(text).indexOf("XX");
+  const read = (bytes: Buffer) => {
+    writeFileSync(join(dir, "n.ipynb"), bytes);
+    return readNotebookChecked(join(dir, "n.ipynb"), plan, 5)[1];
+  };
+  assert.equal(read(Buffer.from(text)), null);
+  for (const bad of [[0xff, 0xfe], [0xc3, 0x28], [0xed, 0xa0], [0xe2, 0x82]]) {
+    const b = Buffer.from(text);
+    b[at] = bad[0];
+    b[at + 1] = bad[1];
+    assert.deepEqual(read(b), ["unreadable", "노트북을 읽을 수 없습니다 (UTF-8이 아닌 바이트가 있습니다)"], bad.join(","));
+  }
+  // valid UTF-8 other than ASCII stays readable
+  assert.equal(read(Buffer.from(text.replace("XX", "김철"))), null);
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test("ids: file-name-safe, never hidden or an option, distinct names stay distinct, idempotent", () => {
   assert.equal(safeId("s2024001"), "s2024001");
   assert.equal(safeId("김철수"), "김철수");
