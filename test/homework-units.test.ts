@@ -136,10 +136,31 @@ test("ids: file-name-safe, never hidden or an option, distinct names stay distin
   for (const n of ["x".repeat(80), "한".repeat(70)]) {
     assert.ok(Array.from(safeId(n)).length <= 64 && Buffer.byteLength(safeId(n)) <= 192, safeId(n));
   }
-  for (const n of ["김철수", "-rf", "new\nline", "x".repeat(80), "e\u0301"]) assert.equal(safeId(safeId(n)), safeId(n));
+  for (const n of ["김철수", "-rf", "new\nline", "x".repeat(80), "e\u0301", "김철수".normalize("NFD"), "José".normalize("NFD"), Buffer.from([0xff, 0xfe]), "한".repeat(70)]) {
+    assert.equal(safeId(safeId(n)), safeId(n));
+  }
   assert.equal(bundleId("hw01-20240001", "hw01"), "20240001");
   assert.equal(bundleId("hw01-", "hw01"), "hw01-");
   assert.equal(bundleId("evil", "hw01"), "evil");
+});
+
+test("ids: NFC and NFD spellings of one name are two stable ids; the hash is of the name as given", () => {
+  const nfc = "김철수", nfd = "김철수".normalize("NFD");
+  assert.notEqual(nfc, nfd);
+  assert.equal(safeId(nfc), "김철수");
+  assert.match(safeId(nfd), /^김철수-[0-9a-f]{8}$/);
+  assert.equal(safeId(nfd), safeId(nfd));
+  assert.notEqual(safeId("José".normalize("NFC")), safeId("José".normalize("NFD")));
+  assert.equal(bundleId("hw01-" + nfd, "hw01"), safeId(nfd));
+  assert.equal(safeId(Buffer.from(nfd)), safeId(nfd));
+  // a name's raw bytes: distinct invalid UTF-8 names stay distinct, valid ones give the id of their text
+  const ff = safeId(Buffer.from([0xff, 0xfe])), fd = safeId(Buffer.from([0xff, 0xfd]));
+  assert.match(ff, /^__-[0-9a-f]{8}$/);
+  assert.notEqual(ff, fd);
+  assert.notEqual(ff, safeId("\ufffd\ufffd"));
+  assert.equal(safeId(Buffer.from([0xff, 0xfe])), ff);
+  assert.equal(safeId(Buffer.from("김철수")), "김철수");
+  assert.equal(bundleId(Buffer.concat([Buffer.from("hw01-"), Buffer.from([0xff])]), "hw01"), safeId(Buffer.from([0xff])));
 });
 
 test("CSV: formula-looking cells neutralised, fields quoted as Python's csv module does, and read back", () => {

@@ -206,6 +206,8 @@ export function limitArgs(limits: Limits): string[] {
 interface ChildJob {
   student: string;
   shown: string;
+  /** The submission's own path (raw bytes), read again after grading. */
+  path: Buffer;
   staged: string;
   digest: string;
   manifest: Record<string, unknown> | null;
@@ -286,7 +288,7 @@ export async function cmdGrade(plan: Plan, planPath: string, folder: string, lim
         `같은 학번으로 제출물이 ${items.length}개 있습니다 (채점하지 않음)`, [`duplicate-student:${items.length}`, ...items.flatMap((i) => i.flags)]));
       continue;
     }
-    const { shown, data, problem, manifest, flags: idFlags } = items[0];
+    const { shown, path, data, problem, manifest, flags: idFlags } = items[0];
     if (problem === "too-large") {
       rows.set(student, blankResult(student, shown, "too-large", `파일이 너무 큽니다 (> ${fmtG(limits.max_notebook_mb)} MB)`, idFlags));
       continue;
@@ -297,7 +299,7 @@ export async function cmdGrade(plan: Plan, planPath: string, folder: string, lim
     }
     const staged = join(stagedDir, student + ".ipynb");
     writeFileSync(staged, data);
-    jobs.push({ student, shown, staged, digest: sha256Bytes(data), manifest, idFlags });
+    jobs.push({ student, shown, path, staged, digest: sha256Bytes(data), manifest, idFlags });
   }
   const notes: string[] = [];
   console.log(`grade: ${byId.size} submissions of ${plan.id}, ${limits.parallel} in parallel (cell ${fmtG(limits.cell_timeout)}s, ` +
@@ -339,7 +341,7 @@ export async function cmdGrade(plan: Plan, planPath: string, folder: string, lim
   for (const job of jobs) {
     let now: Buffer | null;
     try {
-      now = readRegular(join(folder, job.shown), maxBytes);
+      now = readRegular(job.path, maxBytes);
     } catch {
       now = null;
     }
