@@ -2,7 +2,8 @@
 // made here, in a temporary folder: git cannot hold them portably.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import fs, { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { syncBuiltinESMExports } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { discover, type Skipped } from "../scripts/hw/discover";
@@ -46,4 +47,27 @@ test("discover: 김철수.ipynb in NFC and in NFD are two submissions with two i
   const ids = new Map(found.map((f) => [f.data?.toString(), f.student]));
   assert.equal(ids.get("nfc"), "김철수");
   assert.match(ids.get("nfd")!, /^김철수-[0-9a-f]{8}$/);
+});
+
+test("discover: an entry that fails to be examined is an unreadable row or a skipped line; the others are still found", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "hw-fail-"));
+  for (const n of ["a.ipynb", "gone.ipynb", "gone.txt", "z.ipynb"]) writeFileSync(join(dir, n), n);
+  // as if these two vanished between the listing and the lstat (a race no test can time)
+  const mfs = fs as { lstatSync: typeof fs.lstatSync };
+  const real = fs.lstatSync;
+  t.after(() => {
+    mfs.lstatSync = real;
+    syncBuiltinESMExports();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  mfs.lstatSync = ((p: fs.PathLike, ...rest: never[]) => {
+    if (/gone\.[a-z]+$/.test(p.toString())) throw Object.assign(new Error("ENOENT: no such file or directory"), { code: "ENOENT" });
+    return (real as (...a: unknown[]) => unknown)(p, ...rest);
+  }) as typeof fs.lstatSync;
+  syncBuiltinESMExports();
+  const skipped: Skipped[] = [];
+  const found = discover(dir, 1 << 20, "hw01", skipped);
+  assert.deepEqual(found.map((f) => [f.student, f.data?.toString() ?? null, f.problem]),
+    [["a", "a.ipynb", null], ["gone", null, "노트북을 읽을 수 없습니다"], ["z", "z.ipynb", null]]);
+  assert.deepEqual(skipped, [{ entry: "gone.txt", reason: "읽을 수 없는 항목입니다 (unreadable entry)" }]);
 });
