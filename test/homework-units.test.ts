@@ -2,7 +2,7 @@
 // number formatting, notebook reading and the grading notebook's guard cell.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { compare, compareCase, describe as describeValue, errorClass } from "../scripts/hw/compare";
+import { compare, compareCase, compareNumbers, describe as describeValue, errorClass } from "../scripts/hw/compare";
 import { parseProbeChannel } from "../scripts/hw/probe";
 import { bundleId, safeId } from "../scripts/hw/ids";
 import { csvCell, csvRow, parseCsv, quotedBlock } from "../scripts/hw/report";
@@ -35,6 +35,31 @@ test("compare: shape mismatch, NaN, a wrong type and the largest error get fixed
   assert.equal(describeValue(null), "없음(null)");
   assert.equal(errorClass("TypeError"), "TypeError");
   assert.equal(errorClass("process.env.SECRET"), "사용자 정의 오류 (custom error class)");
+});
+
+test("compare: each entry is judged on its own tolerance; the message gives the largest error among those that failed", () => {
+  // within atol + rtol·|e| for the first entry does not lend slack to the second
+  assert.deepEqual(compareNumbers([0, 0], [0.9e-12, 1.8e-12], 1e-12, 0, "값"), [false, "값: 최대 오차 1.80e-12 > 허용 오차 1e-12"]);
+  assert.deepEqual(compare([0.9e-12, 1.8e-12], [0, 0], 1e-12, 0), [false, "값: 최대 오차 1.80e-12 > 허용 오차 1e-12"]);
+  assert.equal(compare([0.9e-12, 0.9e-12], [0, 0], 1e-12, 0)[0], true);
+  // rtol: a large entry may differ by more than a small one
+  assert.equal(compare([1000, 0], [1000.5, 0], 1e-6, 1e-3)[0], true);
+  assert.deepEqual(compare([1000, 0], [1000.5, 1e-5], 1e-6, 1e-3), [false, "값: 최대 오차 1.00e-05 > 허용 오차 1e-06"]);
+  assert.equal(compare({ $m: [1, 3, [0, 0, 0]] }, { $m: [1, 3, [0.5e-6, 0.9e-6, 1.5e-6]] }, 1e-6, 0)[0], false);
+});
+
+test("compare: an expected NaN or ±Infinity is matched by itself only", () => {
+  const tol = [1e-6, 1e-3] as const;
+  assert.equal(compare(["Infinity"], [1e308], ...tol)[0], false);
+  assert.equal(compare(["Infinity"], [0], ...tol)[0], false);
+  assert.equal(compare(["Infinity"], ["-Infinity"], ...tol)[0], false);
+  assert.equal(compare(["-Infinity"], [-5], 1e-6, 0)[0], false);
+  assert.equal(compare("NaN", 0, ...tol)[0], false);
+  assert.equal(compare("NaN", "Infinity", ...tol)[0], false);
+  assert.deepEqual(compare({ $m: [1, 2, [1, "NaN"]] }, { $m: [1, 2, [1, 7]] }, ...tol), [false, "값: 1번째 값이 기대한 값과 다릅니다 (수)"]);
+  assert.deepEqual(compare(["Infinity", "-Infinity", "NaN", 2], ["Infinity", "-Infinity", "NaN", 2], ...tol), [true, ""]);
+  // an actual ±Infinity against a finite expected value is an infinite error
+  assert.deepEqual(compare([1], ["Infinity"], ...tol), [false, "값: 최대 오차 inf > 허용 오차 1e-06"]);
 });
 
 test("compareCase: accuracy needs one prediction per label", () => {
@@ -77,6 +102,28 @@ test("a notebook whose metadata.mlp_hw.locked_sha256 is not {id: hex} is unreada
   rmSync(dir, { recursive: true, force: true });
 });
 
+test("a notebook with bytes that are not UTF-8 is unreadable, not graded with U+FFFD in it", () => {
+  const dir = mkdtempSync(join(tmpdir(), "hw-utf8-"));
+  const plan = { id: "hw01", title: "", notebook: "", questions: [], cases: [] };
+  const cell = { cell_type: "code", source: "// XX\nconst a = 1;", metadata: {}, outputs: [], execution_count: null };
+  const text = JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { mlp_hw: { assignment: "hw01" } }, cells: [cell] });
+  const at = Buffer.from(text).indexOf("XX");
+  const read = (bytes: Buffer) => {
+    writeFileSync(join(dir, "n.ipynb"), bytes);
+    return readNotebookChecked(join(dir, "n.ipynb"), plan, 5)[1];
+  };
+  assert.equal(read(Buffer.from(text)), null);
+  for (const bad of [[0xff, 0xfe], [0xc3, 0x28], [0xed, 0xa0], [0xe2, 0x82]]) {
+    const b = Buffer.from(text);
+    b[at] = bad[0];
+    b[at + 1] = bad[1];
+    assert.deepEqual(read(b), ["unreadable", "노트북을 읽을 수 없습니다 (UTF-8이 아닌 바이트가 있습니다)"], bad.join(","));
+  }
+  // valid UTF-8 other than ASCII stays readable
+  assert.equal(read(Buffer.from(text.replace("XX", "김철"))), null);
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test("ids: file-name-safe, never hidden or an option, distinct names stay distinct, idempotent", () => {
   assert.equal(safeId("s2024001"), "s2024001");
   assert.equal(safeId("김철수"), "김철수");
@@ -89,10 +136,31 @@ test("ids: file-name-safe, never hidden or an option, distinct names stay distin
   for (const n of ["x".repeat(80), "한".repeat(70)]) {
     assert.ok(Array.from(safeId(n)).length <= 64 && Buffer.byteLength(safeId(n)) <= 192, safeId(n));
   }
-  for (const n of ["김철수", "-rf", "new\nline", "x".repeat(80), "e\u0301"]) assert.equal(safeId(safeId(n)), safeId(n));
+  for (const n of ["김철수", "-rf", "new\nline", "x".repeat(80), "e\u0301", "김철수".normalize("NFD"), "José".normalize("NFD"), Buffer.from([0xff, 0xfe]), "한".repeat(70)]) {
+    assert.equal(safeId(safeId(n)), safeId(n));
+  }
   assert.equal(bundleId("hw01-20240001", "hw01"), "20240001");
   assert.equal(bundleId("hw01-", "hw01"), "hw01-");
   assert.equal(bundleId("evil", "hw01"), "evil");
+});
+
+test("ids: NFC and NFD spellings of one name are two stable ids; the hash is of the name as given", () => {
+  const nfc = "김철수", nfd = "김철수".normalize("NFD");
+  assert.notEqual(nfc, nfd);
+  assert.equal(safeId(nfc), "김철수");
+  assert.match(safeId(nfd), /^김철수-[0-9a-f]{8}$/);
+  assert.equal(safeId(nfd), safeId(nfd));
+  assert.notEqual(safeId("José".normalize("NFC")), safeId("José".normalize("NFD")));
+  assert.equal(bundleId("hw01-" + nfd, "hw01"), safeId(nfd));
+  assert.equal(safeId(Buffer.from(nfd)), safeId(nfd));
+  // a name's raw bytes: distinct invalid UTF-8 names stay distinct, valid ones give the id of their text
+  const ff = safeId(Buffer.from([0xff, 0xfe])), fd = safeId(Buffer.from([0xff, 0xfd]));
+  assert.match(ff, /^__-[0-9a-f]{8}$/);
+  assert.notEqual(ff, fd);
+  assert.notEqual(ff, safeId("\ufffd\ufffd"));
+  assert.equal(safeId(Buffer.from([0xff, 0xfe])), ff);
+  assert.equal(safeId(Buffer.from("김철수")), "김철수");
+  assert.equal(bundleId(Buffer.concat([Buffer.from("hw01-"), Buffer.from([0xff])]), "hw01"), safeId(Buffer.from([0xff])));
 });
 
 test("CSV: formula-looking cells neutralised, fields quoted as Python's csv module does, and read back", () => {

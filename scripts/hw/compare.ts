@@ -81,24 +81,31 @@ export function compare(expected: unknown, actual: unknown, atol: number, rtol: 
   return [ok, ok ? "" : `${path}: 기대한 값과 다릅니다 (${describe(actual)})`];
 }
 
-/** Every entry within atol + rtol·|expected|; the actual list must hold exactly as many numbers as expected. */
+/**
+ * Every entry judged on its own: |actual − expected| ≤ atol + rtol·|expected|, and an expected NaN or ±Infinity
+ * is matched only by itself (Object.is). The actual list must hold exactly as many numbers as expected. A
+ * failure reports the largest error among the entries that failed.
+ */
 export function compareNumbers(ed: unknown[], ad: unknown, atol: number, rtol: number, path: string): Verdict {
   // a matrix reported with the right shape and no entries must not pass (the values come from the
   // student's kernel and can be anything)
   if (!isList(ad) || ad.length !== ed.length) {
     return [false, `${path}: 값 ${ed.length}개 기대, 실제 ${isList(ad) ? `${ad.length}개` : describe(ad)}`];
   }
-  let worst = 0, worstI = -1;
+  let worst = -1;
   for (let i = 0; i < ed.length; i++) {
     const ef = toFloat(ed[i]), af = toFloat(ad[i]);
-    if (af === null || Number.isNaN(af) || ef === null) return [false, `${path}: ${i}번째 값이 수가 아닙니다 (${describe(ad[i])})`];
+    if (af === null || ef === null) return [false, `${path}: ${i}번째 값이 수가 아닙니다 (${describe(ad[i])})`];
+    if (!Number.isFinite(ef)) {
+      // atol + rtol·∞ is ∞ or NaN: no tolerance means anything here
+      if (!Object.is(af, ef)) return [false, `${path}: ${i}번째 값이 기대한 값과 다릅니다 (${describe(ad[i])})`];
+      continue;
+    }
+    if (Number.isNaN(af)) return [false, `${path}: ${i}번째 값이 수가 아닙니다 (${describe(ad[i])})`];
     const d = Math.abs(af - ef);
-    if (d > atol + rtol * Math.abs(ef) && d - atol > worst) {
-      worst = d;
-      worstI = i;
-    } else if (worstI < 0 && d > worst) worst = d;
+    if (!(d <= atol + rtol * Math.abs(ef)) && d > worst) worst = d;
   }
-  if (worstI >= 0) return [false, `${path}: 최대 오차 ${fmtE(worst, 2)} > 허용 오차 ${fmtE(atol, 0)}`];
+  if (worst >= 0) return [false, `${path}: 최대 오차 ${fmtE(worst, 2)} > 허용 오차 ${fmtE(atol, 0)}`];
   return [true, ""];
 }
 

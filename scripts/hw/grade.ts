@@ -18,15 +18,24 @@ import { type Result, writeReports } from "./report";
 import { writeNotebook } from "./notebook";
 
 const monotonic = () => performance.now() / 1000;
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** (notebook, null) or (null, [status, message]): size, JSON, nbformat schema and assignment. Messages are
  * fixed text: nothing of the file is echoed. */
 export function readNotebookChecked(path: string, plan: Plan, maxMb: number): [Notebook, null] | [null, [string, string]] {
   const size = statSync(path).size;
   if (size > maxMb * 1024 * 1024) return [null, ["too-large", `파일이 너무 큽니다: ${fmtF(size / 1048576, 1)} MB > ${fmtF(maxMb, 1)} MB`]];
+  let text: string;
+  try {
+    // bytes that are not UTF-8 make the file unreadable (as they did in the Python grader), never U+FFFD
+    text = strictUtf8.decode(readFileSync(path));
+  } catch (e) {
+    if (!(e instanceof TypeError && "code" in e && e.code === "ERR_ENCODING_INVALID_ENCODED_DATA")) throw e;
+    return [null, ["unreadable", "노트북을 읽을 수 없습니다 (UTF-8이 아닌 바이트가 있습니다)"]];
+  }
   let nb: Notebook;
   try {
-    nb = parseNotebook(readFileSync(path, "utf8"));
+    nb = parseNotebook(text);
   } catch (e) {
     if (!(e instanceof NotebookError) && !(e instanceof RangeError)) throw e;
     return [null, ["unreadable", "노트북을 읽을 수 없습니다 (JSON 또는 nbformat 형식 오류)"]];
@@ -197,6 +206,8 @@ export function limitArgs(limits: Limits): string[] {
 interface ChildJob {
   student: string;
   shown: string;
+  /** The submission's own path (raw bytes), read again after grading. */
+  path: Buffer;
   staged: string;
   digest: string;
   manifest: Record<string, unknown> | null;
@@ -277,7 +288,7 @@ export async function cmdGrade(plan: Plan, planPath: string, folder: string, lim
         `같은 학번으로 제출물이 ${items.length}개 있습니다 (채점하지 않음)`, [`duplicate-student:${items.length}`, ...items.flatMap((i) => i.flags)]));
       continue;
     }
-    const { shown, data, problem, manifest, flags: idFlags } = items[0];
+    const { shown, path, data, problem, manifest, flags: idFlags } = items[0];
     if (problem === "too-large") {
       rows.set(student, blankResult(student, shown, "too-large", `파일이 너무 큽니다 (> ${fmtG(limits.max_notebook_mb)} MB)`, idFlags));
       continue;
@@ -288,7 +299,7 @@ export async function cmdGrade(plan: Plan, planPath: string, folder: string, lim
     }
     const staged = join(stagedDir, student + ".ipynb");
     writeFileSync(staged, data);
-    jobs.push({ student, shown, staged, digest: sha256Bytes(data), manifest, idFlags });
+    jobs.push({ student, shown, path, staged, digest: sha256Bytes(data), manifest, idFlags });
   }
   const notes: string[] = [];
   console.log(`grade: ${byId.size} submissions of ${plan.id}, ${limits.parallel} in parallel (cell ${fmtG(limits.cell_timeout)}s, ` +
@@ -330,7 +341,7 @@ export async function cmdGrade(plan: Plan, planPath: string, folder: string, lim
   for (const job of jobs) {
     let now: Buffer | null;
     try {
-      now = readRegular(join(folder, job.shown), maxBytes);
+      now = readRegular(job.path, maxBytes);
     } catch {
       now = null;
     }
