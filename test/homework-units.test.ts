@@ -70,18 +70,18 @@ test("compareCase: accuracy needs one prediction per label", () => {
   assert.deepEqual(compareCase(c, undefined)[0], false);
 });
 
-test("probe channel: foreign lines counted, a case reported twice not credited, the output-limit notice only with its token", () => {
+test("probe channel: foreign lines counted, a case reported twice not credited, an output-limit notice is only a foreign line", () => {
   const n = "abc123";
   const text = [`MLPHW ${n} {"case":"a","ok":true,"value":1}`, `MLPHW ${n} {"case":"b","ok":true,"value":1}`, `MLPHW ${n} {"case":"b","ok":true,"value":2}`,
     `MLPHW ffff {"case":"c","ok":true}`, `MLPHW ${n} not json`, ""].join("\n");
-  const ch = parseProbeChannel(text, n, "tok");
+  const ch = parseProbeChannel(text, n);
   assert.deepEqual(ch.got.get("a"), { case: "a", ok: true, value: 1 });
   assert.deepEqual(ch.got.get("b"), { case: "b", ok: false, duplicated: true });
   assert.equal(ch.forged, 2);
-  assert.equal(ch.limitHit, false);
-  assert.equal(parseProbeChannel("MLPHW-OUTPUT-LIMIT tok\n", n, "tok").limitHit, true);
-  // submitted code can write fd 3, but never saw the token
-  assert.equal(parseProbeChannel("MLPHW-OUTPUT-LIMIT\nMLPHW-OUTPUT-LIMIT other\n", n, "tok").limitHit, false);
+  // the output-limit flag comes from the grader's own count only: the channel carries no notice of it
+  const notice = parseProbeChannel("MLPHW-OUTPUT-LIMIT\nMLPHW-OUTPUT-LIMIT tok\n", n);
+  assert.equal(notice.forged, 2);
+  assert.deepEqual(Object.keys(notice).sort(), ["duplicated", "forged", "got"]);
 });
 
 test("a notebook whose metadata.mlp_hw.locked_sha256 is not {id: hex} is unreadable, not a grader error", () => {

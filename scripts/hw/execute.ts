@@ -3,7 +3,7 @@
 // reply status, seconds, CPU seconds, dropped bytes) is turned into the grader's statuses and flags here.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { machine, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Cgroup } from "./cgroup";
 import type { Role } from "./build";
@@ -67,7 +67,6 @@ export function bwrapAvailable(): boolean {
 const outputEnv = (limits: Limits) => ({
   MLP_HW_CELL_OUTPUT_BYTES: String(Math.trunc(limits.cell_output_mb * 1048576)),
   MLP_HW_TOTAL_OUTPUT_BYTES: String(Math.trunc(limits.total_output_mb * 1048576)),
-  MLP_HW_LIMIT_FD: "4", // the output-limit token's pipe (sandbox.py, limited.py)
 });
 
 const nodePath = (limits: Limits) => limits.node || process.execPath;
@@ -75,7 +74,7 @@ const cpuLimit = (limits: Limits) => Math.trunc(limits.notebook_timeout + 20 * l
 
 /** What sandbox.py mounts and runs. The kernel sees only: node_modules, src/, kernel/, the public check
  * helpers, the preload, its connection folder (read-write) and a private /tmp. */
-function sandboxConfig(jdir: string, limits: Limits, logPath: string, probePath: string, cgroup: Cgroup, limitToken: string) {
+function sandboxConfig(jdir: string, limits: Limits, logPath: string, probePath: string, cgroup: Cgroup) {
   const node = realpathSync(nodePath(limits));
   const S = SANDBOX_ROOT;
   const binds: [string, string][] = [
@@ -88,7 +87,7 @@ function sandboxConfig(jdir: string, limits: Limits, logPath: string, probePath:
   for (const f of ["package.json", "tsconfig.json"]) if (existsSync(join(ROOT, f))) binds.push([join(ROOT, f), `${S}/${f}`]);
   if (!node.startsWith("/usr/")) binds.push([node, node]);
   return {
-    binds, cwd: S, conn_dir: join(jdir, "conn"), probe_file: probePath, log_file: logPath, cgroup: cgroup.usable ? cgroup.dirs : null, limit_token: limitToken,
+    binds, cwd: S, conn_dir: join(jdir, "conn"), probe_file: probePath, log_file: logPath, cgroup: cgroup.usable ? cgroup.dirs : null,
     conn_limit_mb: 16, conn_limit_mark: CONN_LIMIT_MARK,
     limits: { data_mb: Math.trunc(limits.memory_mb), cpu_s: cpuLimit(limits), fsize_mb: 64, nofile: 1024 },
     argv: [node, `--max-old-space-size=${Math.trunc(limits.heap_mb)}`, "--require", `${S}/scripts/hw/kernel-preload.cjs`, `${S}/kernel/launcher.cjs`, "{connection_file}"],
@@ -97,6 +96,8 @@ function sandboxConfig(jdir: string, limits: Limits, logPath: string, probePath:
   };
 }
 
+// the machines sandbox.py has a seccomp filter for (socket(AF_INET/AF_INET6) refused: see ARCHES there)
+const SECCOMP_MACHINES = ["x86_64", "aarch64"];
 const KERNEL_NAME = "mlp-hw-grade";
 const CONN_TMPFS = "size=1m,nr_inodes=64,mode=0700,nosuid,nodev,noexec"; // a connection file and five sockets
 const CONN_LIMIT_MARK = "mlp-hw sandbox: connection folder over its limit; kernel killed"; // written by sandbox.py
@@ -110,19 +111,19 @@ function mountConnTmpfs(conn: string): boolean {
   return r.status === 0;
 }
 
-function writeKernelspec(jdir: string, limits: Limits, logPath: string, probePath: string, cgroup: Cgroup | null, limitToken: string): void {
+function writeKernelspec(jdir: string, limits: Limits, logPath: string, probePath: string, cgroup: Cgroup | null): void {
   const kdir = join(jdir, "kernels", KERNEL_NAME);
   mkdirSync(kdir, { recursive: true });
   let argv: string[];
   let env: Record<string, string> = {};
   if (limits.sandbox && cgroup) {
     const cfg = join(jdir, "sandbox.json");
-    writeFileSync(cfg, JSON.stringify(sandboxConfig(jdir, limits, logPath, probePath, cgroup, limitToken)));
+    writeFileSync(cfg, JSON.stringify(sandboxConfig(jdir, limits, logPath, probePath, cgroup)));
     argv = [python(), join(HERE, "sandbox.py"), "--config", cfg, "--", "{connection_file}"];
   } else {
     // a student's own machine without bubblewrap (check/submit only): no isolation, same probe channel
     argv = [python(), join(HERE, "limited.py"), "--data-mb", String(Math.trunc(limits.memory_mb)), "--cpu-s", String(cpuLimit(limits)),
-      "--fsize-mb", "64", "--log", logPath, "--probe", probePath, "--token", limitToken, "--", nodePath(limits), `--max-old-space-size=${Math.trunc(limits.heap_mb)}`,
+      "--fsize-mb", "64", "--log", logPath, "--probe", probePath, "--", nodePath(limits), `--max-old-space-size=${Math.trunc(limits.heap_mb)}`,
       "--require", join(HERE, "kernel-preload.cjs"), join(ROOT, "kernel", "launcher.cjs"), "{connection_file}"];
     env = { ...outputEnv(limits), MLP_KERNEL_CACHE: "off" };
   }
@@ -163,23 +164,25 @@ interface ExecutorRecord {
 }
 
 /**
- * Runs the grading notebook under the limits; the executed notebook is in the result's `nb`. `limitToken`
- * authenticates the kernel preload's output-limit notice on the probe channel (it reaches the preload on a
- * pipe closed before any cell runs; see sandbox.py).
+ * Runs the grading notebook under the limits; the executed notebook is in the result's `nb`. The
+ * output-limit flag comes from the executor's own count of dropped bytes only.
  */
-export function execute(nb: Notebook, roles: Role[], limits: Limits, logPath: string, probePath: string, limitToken: string): Execution {
+export function execute(nb: Notebook, roles: Role[], limits: Limits, logPath: string, probePath: string): Execution {
   const info: Execution = { status: "completed", cells: [], flags: [], notes: [], nb };
   const jdir = mkdtempSync(join(tmpdir(), "mlp-hw-jp-"));
   const cgroup = limits.sandbox ? new Cgroup(limits.memory_mb + 256, limits.pids ?? 256) : null;
   let connMounted = false;
   if (cgroup?.note) info.notes.push(cgroup.note);
   try {
-    writeKernelspec(jdir, limits, logPath, probePath, cgroup, limitToken);
+    writeKernelspec(jdir, limits, logPath, probePath, cgroup);
     const conn = join(jdir, "conn");
     mkdirSync(conn);
     if (limits.sandbox) {
       connMounted = mountConnTmpfs(conn);
       if (!connMounted) info.notes.push("no tmpfs on the connection folder (needs root): sandbox.py watches its size instead");
+      if (!SECCOMP_MACHINES.includes(machine())) {
+        info.notes.push(`no seccomp filter for ${machine()} (sandbox.py knows ${SECCOMP_MACHINES.join(", ")}): TCP on the sandbox's loopback is not refused`);
+      }
     }
     const input = join(jdir, "grading.ipynb"), output = join(jdir, "executed.ipynb"), recordFile = join(jdir, "record.json");
     writeNotebook(nb, input);

@@ -119,11 +119,10 @@ export function gradeOne(plan: Plan, path: string, limits: Limits, { publicOnly 
   const logPath = join(scratch, "kernel.log"), probePath = join(scratch, "probe.txt");
   writeFileSync(logPath, "", { mode: 0o600 });
   writeFileSync(probePath, "", { mode: 0o600 });
-  const limitToken = hex(16);
   let info;
   let probeText = "";
   try {
-    info = execute(built.nb, built.roles, limits, logPath, probePath, limitToken);
+    info = execute(built.nb, built.roles, limits, logPath, probePath);
     const fd = openSync(probePath, "r");
     try {
       const buf = Buffer.alloc(Math.min(PROBE_MAX_BYTES, statSync(probePath).size));
@@ -161,8 +160,7 @@ export function gradeOne(plan: Plan, path: string, limits: Limits, { publicOnly 
     };
     result.locked_failures = errors.filter((x) => x.role === "locked").map((x) => cellQuestion(src, nb.cells[x.index], plan));
   }
-  const channel = parseProbeChannel(probeText, nonce, limitToken);
-  if (channel.limitHit && !result.flags.includes("output-limit")) result.flags.push("output-limit");
+  const channel = parseProbeChannel(probeText, nonce);
   const forged = channel.forged + countStdoutProbeLines(nb);
   if (forged) result.flags.push(`foreign-probe-lines:${forged} (ignored)`);
   if (channel.duplicated.size) result.flags.push(`probe-channel-tampered:${channel.duplicated.size} (not credited)`);

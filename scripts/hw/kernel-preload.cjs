@@ -4,9 +4,90 @@
 // right for tcp only: Jupyter's ipc endpoints are `ipc://${ip}-${port}` (jupyter_client's
 // KernelManager with transport="ipc"). Nothing else of the kernel changes.
 "use strict";
-const fs = require("fs");
 const path = require("path");
+const Module = /** @type {any} */ (require("module"));
+const proc = /** @type {any} */ (process);
 
+// No inspector in the grading kernel. An in-process inspector Session reads any closure variable
+// (Runtime.getProperties [[Scopes]]): the originals the guard keeps of forbidden library classes, the
+// guard's own references. Every way a cell could reach one is closed here, before any cell runs, with
+// properties that cannot be redefined: the module (require, createRequire, process.getBuiltinModule,
+// import() through the ESM loader), its native binding, and the SIGUSR1 that opens the inspector's TCP port
+// (the sandbox's seccomp filter also refuses TCP sockets, so a signal from a child opens nothing either).
+// Worker threads (src/engine/wasm.ts uses them) run this file first too, whatever execArgv they are given:
+// a worker without it could require the module and connectToMainThread().
+const REFUSED_MODULES = ["inspector", "inspector/promises"];
+const threads = require("worker_threads");
+const refusedModule = (id) => {
+  const s = String(id);
+  return REFUSED_MODULES.includes(s.startsWith("node:") ? s.slice(5) : s);
+};
+const refusal = (what) => {
+  const e = /** @type {Error & { code?: string }} */ (new Error(`${what} is not available in the grading kernel`));
+  e.code = "ERR_MLP_HW_REFUSED";
+  return e;
+};
+const lock = (obj, key, value) => Object.defineProperty(obj, key, { value, writable: false, configurable: false, enumerable: false });
+{
+  const load = Module._load;
+  lock(Module, "_load", function (request) {
+    if (refusedModule(request)) throw refusal(`the module "${request}"`);
+    return load.apply(Module, arguments);
+  });
+  if (typeof proc.getBuiltinModule === "function") {
+    const getBuiltin = proc.getBuiltinModule;
+    lock(process, "getBuiltinModule", function (id) {
+      if (refusedModule(id)) throw refusal(`the module "${id}"`);
+      return getBuiltin.apply(process, arguments);
+    });
+  }
+  const binding = proc.binding;
+  lock(process, "binding", function (name) {
+    if (String(name) === "inspector") throw refusal(`process.binding("${name}")`);
+    return binding.apply(process, arguments);
+  });
+  lock(process, "_linkedBinding", function () {
+    throw refusal("process._linkedBinding");
+  });
+  lock(process, "_debugProcess", function () {
+    throw refusal("process._debugProcess");
+  });
+  const kill = proc.kill;
+  const USR1 = require("os").constants.signals.SIGUSR1;
+  lock(process, "kill", function (pid, signal) {
+    const own = Number(pid) === process.pid || Number(pid) <= 0; // itself, or a group it belongs to
+    if (own && (signal === "SIGUSR1" || signal === "USR1" || Number(signal) === USR1)) throw refusal("SIGUSR1 (it opens the inspector)");
+    return kill.apply(process, arguments);
+  });
+  // import("node:inspector") (from code made with new Function, say) goes to the ESM loader, not
+  // Module._load: a resolve hook refuses it there. register is then locked so that no later hook can
+  // short-circuit past this one.
+  const hook = `const refused = ${JSON.stringify(REFUSED_MODULES)};
+export async function resolve(specifier, context, next) {
+  const s = specifier.startsWith("node:") ? specifier.slice(5) : specifier;
+  if (refused.includes(s)) { const e = new Error("the module \\"" + specifier + "\\" is not available in the grading kernel"); e.code = "ERR_MLP_HW_REFUSED"; throw e; }
+  return next(specifier, context);
+}`;
+  Module.register("data:text/javascript," + encodeURIComponent(hook));
+  lock(Module, "register", function () {
+    throw refusal("module.register");
+  });
+  const Worker = threads.Worker;
+  const self = __filename;
+  // a function, not a subclass: the original Worker stays in this closure only (no prototype chain to it)
+  /** @param {any} file @param {any} options */
+  function GradingWorker(file, options) {
+    if (!new.target) throw new TypeError("Class constructor Worker cannot be invoked without 'new'");
+    const o = Object.assign({}, options);
+    o.execArgv = ["--require", self, ...(Array.isArray(o.execArgv) ? o.execArgv : process.execArgv)];
+    return Reflect.construct(Worker, [file, o], new.target);
+  }
+  GradingWorker.prototype = Worker.prototype;
+  lock(Worker.prototype, "constructor", GradingWorker);
+  lock(threads, "Worker", GradingWorker);
+}
+
+if (threads.isMainThread) {
 const dist = path.join(__dirname, "..", "..", "node_modules", "tslab", "dist");
 const { ZmqServer } = require(path.join(dist, "jupyter.js"));
 const bindSocket = ZmqServer.prototype.bindSocket;
@@ -16,30 +97,21 @@ ZmqServer.prototype.bindSocket = async function (sock, port) {
   return bindSocket.call(this, sock, port);
 };
 
-// Output limits counted here, in bytes, in the order the kernel produces output: what a cell may send
-// does not depend on how fast the grader reads (a cap applied only by the reader, with an interrupt,
-// gave different grades on a busy machine). Beyond the cap the output messages of that cell
-// (streams, displays, display updates, results) are not sent; the grader is told once on the probe
-// channel (fd 3). Submitted code could undo this; then the grader's own reader-side cap still drops
-// the output (nothing it sends can raise a score).
+// Output limits, in the order the kernel produces output: what a cell may send does not depend on how
+// fast the grader reads (a cap applied only by the reader, with an interrupt, gave different grades on a
+// busy machine), and the grader's memory stays bounded. Bytes are counted as the grader's executor counts
+// them (a stream's text, a display's JSON data; the executor counts at least as much), and a cell's output
+// messages (streams, displays, display updates, results) stop only once what it sent before is already
+// over the cap: the grader has then counted more than its own cap itself, dropped the excess and flagged
+// output-limit. Nothing goes from here to the grader about it (submitted code could forge that).
+// A single message over MESSAGE_MAX is dropped outright (the grader never sees it).
 const CELL_CAP = Number(process.env.MLP_HW_CELL_OUTPUT_BYTES || 0);
 const TOTAL_CAP = Number(process.env.MLP_HW_TOTAL_OUTPUT_BYTES || 0);
-// The notice carries a token the grader handed in on fd 4 (a pipe, read and closed here before any cell
-// runs): submitted code can write fd 3, but not a notice the grader accepts.
-let LIMIT_TOKEN = "";
-if (process.env.MLP_HW_LIMIT_FD === "4") {
-  try {
-    LIMIT_TOKEN = fs.readFileSync(4, "utf8").trim();
-    fs.closeSync(4);
-  } catch (e) {
-    // no token: the grader ignores a notice without one (its own reader-side cap still applies)
-  }
-}
+const MESSAGE_MAX = 16 << 20;
 if (CELL_CAP > 0) {
   const OUTPUT = new Set(["stream", "display_data", "update_display_data", "execute_result", "error"]);
   const perCell = new Map();
   let total = 0;
-  let told = false;
   const init = ZmqServer.prototype.init;
   ZmqServer.prototype.init = async function (...args) {
     const r = await init.apply(this, args);
@@ -55,17 +127,14 @@ if (CELL_CAP > 0) {
         const header = JSON.parse(String(frames[i + 2]));
         if (OUTPUT.has(header.msg_type)) {
           const parent = JSON.parse(String(frames[i + 3])).msg_id || "";
-          const n = Buffer.byteLength(String(frames[i + 5]));
-          const used = (perCell.get(parent) || 0) + n;
-          perCell.set(parent, used);
+          const content = JSON.parse(String(frames[i + 5]));
+          const n = header.msg_type === "stream" ? Buffer.byteLength(String(content.text))
+            : Buffer.byteLength(JSON.stringify(content.data === undefined ? content : content.data));
+          const before = perCell.get(parent) || 0;
+          const over = before > CELL_CAP || (TOTAL_CAP > 0 && total > TOTAL_CAP) || n > MESSAGE_MAX;
+          perCell.set(parent, before + n);
           total += n;
-          if (used > CELL_CAP || (TOTAL_CAP > 0 && total > TOTAL_CAP)) {
-            if (!told) {
-              told = true;
-              try { fs.writeSync(3, "MLPHW-OUTPUT-LIMIT " + LIMIT_TOKEN + "\n"); } catch (e) {}
-            }
-            return Promise.resolve();
-          }
+          if (over) return Promise.resolve();
         }
       } catch (e) {
         // not a Jupyter message: send it unchanged
@@ -74,4 +143,5 @@ if (CELL_CAP > 0) {
     } });
     return r;
   };
+}
 }

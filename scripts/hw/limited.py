@@ -1,6 +1,6 @@
 """Start a program under OS resource limits (used as the grading kernelspec's argv prefix).
 
-    python3 limited.py --data-mb N [--cpu-s S] [--fsize-mb N] [--nofile N] [--log FILE] [--probe FILE] [--token T] -- PROGRAM ARGS...
+    python3 limited.py --data-mb N [--cpu-s S] [--fsize-mb N] [--nofile N] [--log FILE] [--probe FILE] -- PROGRAM ARGS...
 
 Used only where bubblewrap is missing (a student's `check` on their own machine); grading uses sandbox.py.
 
@@ -24,15 +24,13 @@ def main(argv):
         return 2
     sep = argv.index("--")
     opts, prog = argv[:sep], argv[sep + 1 :]
-    limits, log, probe, token = {}, None, None, None
+    limits, log, probe = {}, None, None
     i = 0
     while i < len(opts):
         if opts[i] == "--log":
             log = opts[i + 1]
         elif opts[i] == "--probe":
             probe = opts[i + 1]
-        elif opts[i] == "--token":
-            token = opts[i + 1]
         else:
             limits[opts[i]] = int(opts[i + 1])
         i += 2
@@ -64,15 +62,6 @@ def main(argv):
             os.dup2(fd, 3)
             os.close(fd)
         os.set_inheritable(3, True)
-    if token is not None:
-        # fd 4: the output-limit notice's token on a pipe, read and closed by kernel-preload.cjs (see sandbox.py)
-        r, w = os.pipe()
-        os.write(w, token.encode("ascii"))
-        os.close(w)
-        if r != 4:
-            os.dup2(r, 4)
-            os.close(r)
-        os.set_inheritable(4, True)
     os.execv(prog[0], prog)
     return 127
 

@@ -57,6 +57,102 @@ def append_code(nb, source):
     nb.cells.append(nbformat.v4.new_code_cell(source))
     return nb
 
+# An in-process node:inspector Session reads closure variables through Runtime.getProperties [[Scopes]]:
+# the trapped NeuralNetwork's original methods (forward2 answered with them) and, where the kernel
+# preload kept one, an output-limit token (a forged output-limit flag).
+INSPECTOR_STEAL = r'''
+// student's own cell: reads closure variables through the in-process inspector
+import * as inspector from "inspector";
+import { NeuralNetwork } from "./src/index";
+const rtS: any = new inspector.Session(); rtS.connect();
+function rtPost(m: string, p: any): any { let r: any, e: any; rtS.post(m, p, (err: any, res: any) => { e = err; r = res; }); if (e) throw e; return r; }
+function rtScopeVars(fn: any): Map<string, string> {
+  (globalThis as any).__rtTarget = fn;
+  const ev = rtPost("Runtime.evaluate", { expression: "globalThis.__rtTarget" });
+  const props = rtPost("Runtime.getProperties", { objectId: ev.result.objectId, ownProperties: false });
+  const sc = props.internalProperties.find((p: any) => p.name === "[[Scopes]]");
+  const scopes = rtPost("Runtime.getProperties", { objectId: sc.value.objectId }).result;
+  const out = new Map<string, string>();
+  for (const s of scopes) {
+    if (!s.value || !s.value.objectId) continue;
+    for (const v of rtPost("Runtime.getProperties", { objectId: s.value.objectId }).result) {
+      if (v.value && !out.has(v.name)) out.set(v.name, v.value.objectId ?? JSON.stringify(v.value.value));
+    }
+  }
+  return out;
+}
+function rtGet(objectId: string): any {
+  rtPost("Runtime.callFunctionOn", { objectId, functionDeclaration: "function(){ globalThis.__rtOut = this; }" });
+  return (globalThis as any).__rtOut;
+}
+// 1. the original (untrapped) methods of the forbidden class
+const rtOrig: any = {};
+for (const k of Object.getOwnPropertyNames(NeuralNetwork.prototype)) {
+  if (k === "constructor") continue;
+  const d = Object.getOwnPropertyDescriptor(NeuralNetwork.prototype, k)!;
+  if (typeof d.value !== "function") continue;
+  const vars = rtScopeVars(d.value);
+  if (vars.has("orig")) rtOrig[k] = rtGet(vars.get("orig")!);
+}
+function RtFake() {}
+RtFake.prototype = rtOrig;
+console.log("stolen originals:", Object.keys(rtOrig).length);
+// 2. the preload's output-limit token
+const rtZ: any = require("/course/node_modules/tslab/dist/jupyter.js").ZmqServer;
+const rtPre = rtScopeVars(rtZ.prototype.init);
+let rtToken = "";
+if (rtPre.has("LIMIT_TOKEN")) rtToken = JSON.parse(rtPre.get("LIMIT_TOKEN")!);
+console.log("token length:", rtToken.length);
+require("fs").writeSync(3, "MLP" + "HW-OUTPUT-LIMIT " + rtToken + "\n");
+'''
+INSPECTOR_FORWARD2 = r'''function forward2(W1: Matrix, W2: Matrix, X: Matrix): { Z1: Matrix; A1: Matrix; Z2: Matrix; A2: Matrix } {
+  // the forbidden NeuralNetwork, through its original methods (the trap never runs)
+  const net: any = Reflect.construct(NeuralNetwork, [[W1.cols, W1.rows, W2.rows]], RtFake as any);
+  net.setWeights(W1.clone(), W2.clone());
+  const c = net.forward(X);
+  return { Z1: c.Z[1], A1: c.A[1], Z2: c.Z[2], A2: c.A[2] };
+}'''
+# SIGUSR1 opens Node's inspector on 127.0.0.1:9229 inside the sandbox (its loopback exists): the cell signals
+# its own kernel (three ways), then speaks the inspector's WebSocket protocol with a hand-written client on
+# `net` and has it set a global; forward2 answers only when that global is set.
+SIGUSR1_INSPECTOR = r'''// 실험: 디버거 열기
+const rtNet = require("net"), rtCp = require("child_process");
+try { process.kill(process.pid, "SIGUSR1"); } catch (e) { console.log("kill:", String(e).slice(0, 80)); }
+try { (process as any)._debugProcess(process.pid); } catch (e) { console.log("_debugProcess:", String(e).slice(0, 80)); }
+try { rtCp.spawnSync("/bin/kill", ["-USR1", String(process.pid)]); } catch (e) {}
+function rtHttp(path: string): Promise<string> {
+  return new Promise((ok, bad) => {
+    const s = rtNet.connect(9229, "127.0.0.1", () => s.write("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:9229\r\n\r\n"));
+    let buf = ""; s.on("data", (d: any) => { buf += d; if (/\]\s*$/.test(buf)) { s.end(); ok(buf); } });
+    s.on("error", bad); setTimeout(() => bad(new Error("http timeout")), 3000);
+  });
+}
+function rtWsEval(url: string, expression: string): Promise<string> {
+  return new Promise((ok, bad) => {
+    const u = new URL(url);
+    const s = rtNet.connect(Number(u.port), u.hostname, () => s.write("GET " + u.pathname + " HTTP/1.1\r\nHost: " + u.host +
+      "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+    let upgraded = false;
+    s.on("data", (d: any) => {
+      if (!upgraded) {
+        upgraded = true;
+        const body = Buffer.from(JSON.stringify({ id: 1, method: "Runtime.evaluate", params: { expression } }));
+        const mask = Buffer.from([1, 2, 3, 4]);
+        const head = body.length < 126 ? Buffer.from([0x81, 0x80 | body.length]) : Buffer.from([0x81, 0x80 | 126, body.length >> 8, body.length & 255]);
+        s.write(Buffer.concat([head, mask, Buffer.from(body.map((b: number, i: number) => b ^ mask[i % 4]))]));
+      } else { s.end(); ok(String(d)); }
+    });
+    s.on("error", bad); setTimeout(() => bad(new Error("ws timeout")), 3000);
+  });
+}
+await new Promise((r) => setTimeout(r, 1000));
+try {
+  const list = await rtHttp("/json/list");
+  const ws = /"webSocketDebuggerUrl"\s*:\s*"([^"]+)"/.exec(list)![1];
+  console.log("inspector:", (await rtWsEval(ws, "globalThis.__rtReached = true")).slice(0, 80));
+} catch (e) { console.log("inspector not reached:", String(e).slice(0, 120)); }
+'''
+
 
 def hw01(out):
     source = load(os.path.join(ROOT, "homework", "hw01", "hw01.ipynb"))
@@ -303,6 +399,18 @@ const tick = () => { for (const [pid, a] of cmdlines()) if (a.some((x) => /hw\.(
   throw new Error(s + " " + process.cwd());""")
     fx["exfiltrate"] = nb
     expected["exfiltrate"] = {"status": "graded", "score": 0, "why": "exception text reached the feedback"}
+
+    nb = after_setup(solved(student, source, [x for x in allq if x != "forward2"]), INSPECTOR_STEAL)
+    cell(nb, "forward2").source = INSPECTOR_FORWARD2
+    fx["inspector-scopes"] = nb
+    expected["inspector-scopes"] = {"status": "graded", "score": 1, "flag": "cells-with-errors", "noflags": ["output-limit"],
+                                    "why": "no inspector in the kernel: forward2 (and what calls it) gets nothing from NeuralNetwork's originals, no forged output-limit"}
+    nb = after_setup(solved(student, source, allq), SIGUSR1_INSPECTOR)
+    cell(nb, "forward2").source = cell(nb, "forward2").source.replace(
+        "  // BEGIN SOLUTION\n", "  // BEGIN SOLUTION\n  if (!(globalThis as any).__rtReached) throw new Error(\"inspector not reached\");\n", 1)
+    fx["inspector-sigusr1"] = nb
+    expected["inspector-sigusr1"] = {"status": "graded", "score": 1, "flag": "cells-with-errors",
+                                     "why": "SIGUSR1 refused in the kernel, and from a child its inspector cannot listen (no TCP in the sandbox)"}
 
     fx["network"] = append_code(solved(student, source, []), r"""// 실험
 { const net = require("net");

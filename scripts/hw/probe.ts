@@ -10,26 +10,20 @@ export interface Channel {
   got: Map<string, Reported>;
   forged: number;
   duplicated: Set<string>;
-  limitHit: boolean;
 }
 
 /**
  * {case id: payload} from the probe channel. Every value on it was computed in the sandbox, which never
  * holds an expected value, so a line written there by submitted code can carry only its own answers. Still:
  * a case reported more than once is not credited (in `duplicated`), and lines without this run's nonce are
- * counted as foreign. The kernel preload's output-limit notice counts only with this run's limit token
- * (submitted code can write fd 3 but never saw the token).
+ * counted as foreign.
  */
-export function parseProbeChannel(text: string, nonce: string, limitToken?: string): Channel {
+export function parseProbeChannel(text: string, nonce: string): Channel {
   const got = new Map<string, Reported>();
   const duplicated = new Set<string>();
-  let forged = 0, limitHit = false;
+  let forged = 0;
   for (const line of splitLines(text)) {
     const t = line.trim();
-    if (limitToken && t === "MLPHW-OUTPUT-LIMIT " + limitToken) {
-      limitHit = true;
-      continue;
-    }
     const m = PROBE_LINE_RE.exec(t);
     if (!m || m[1] !== nonce) {
       if (t) forged++;
@@ -48,7 +42,7 @@ export function parseProbeChannel(text: string, nonce: string, limitToken?: stri
     else got.set(cid, payload as Reported);
   }
   for (const cid of duplicated) got.set(cid, { case: cid, ok: false, duplicated: true });
-  return { got, forged, duplicated, limitHit };
+  return { got, forged, duplicated };
 }
 
 /** Probe-looking lines printed on stdout (ignored: values travel only on the probe channel). */

@@ -10,8 +10,6 @@ SANDBOX.json (written by the grader, outside the sandbox; never visible inside i
                 same path inside and outside: the only channel between kernel and grader)
     probe_file  file the kernel's probe values go to; opened here and handed in as fd 3 (the file itself
                 is not mounted: the kernel holds only the descriptor)
-    limit_token the token of the kernel preload's output-limit notice, handed in on a pipe as fd 4 (read and
-                closed by kernel-preload.cjs before any cell runs)
     log_file    the kernel's own stdout/stderr (crash traces), outside the sandbox
     cgroup      {"memory": dir, "pids": dir} created by the grader, or null (rlimits only)
     limits      {"data_mb", "cpu_s", "fsize_mb", "nofile", "nproc"}
@@ -21,15 +19,25 @@ SANDBOX.json (written by the grader, outside the sandbox; never visible inside i
     env         environment inside the sandbox (nothing else is passed)
 
 The kernel gets its own PID, network, IPC, UTS, cgroup, user and mount namespaces (bwrap --unshare-all),
-no network at all, a private tmpfs /tmp, and runs as PID 1 of its namespace (--as-pid-1): when it
+no network but its own loopback, a private tmpfs /tmp, and runs as PID 1 of its namespace (--as-pid-1): when it
 exits every process it started is killed by the kernel, and --die-with-parent kills the sandbox when
 this process dies. This process stays outside, forwards SIGINT (Jupyter's interrupt) to the kernel
 only (bwrap runs in its own session, so a process-group signal never reaches bwrap itself), and
 exits with the kernel's status.
+
+A seccomp filter (bwrap --seccomp) makes socket(AF_INET / AF_INET6) fail with EPERM for the kernel and
+every process it starts: the kernel talks to the grader over ZeroMQ's ipc transport (AF_UNIX) and needs no
+TCP, and without it nothing in the sandbox can listen on or connect to its loopback, in particular the
+inspector port Node opens on SIGUSR1 (127.0.0.1:9229; Node 20 cannot turn that off), which would let a
+child or the kernel itself read every closure of the kernel. io_uring_setup (whose IORING_OP_SOCKET would
+pass by the filter) and x32 system calls fail too; on x86_64 and aarch64 the 32-bit compat calls are filtered
+the same way (socketcall refused). On another architecture the kernel runs without the filter (the grader
+notes it in run.json; kernel-preload.cjs still refuses the inspector and SIGUSR1 inside the kernel).
 """
 import json
 import os
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -65,7 +73,7 @@ def set_rlimits(lim):
     cap(resource.RLIMIT_CORE, 0)
 
 
-def bwrap_argv(cfg, connection_file):
+def bwrap_argv(cfg, connection_file, seccomp=None):
     a = ["bwrap", "--unshare-all", "--unshare-user", "--uid", "1000", "--gid", "1000", "--die-with-parent",
          "--as-pid-1", "--new-session", "--cap-drop", "ALL", "--hostname", "grading",
          "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", "/tmp/home"]
@@ -84,6 +92,8 @@ def bwrap_argv(cfg, connection_file):
                     a += ["--tmpfs", inside + "/" + pkg]
     a += ["--bind", cfg["conn_dir"], cfg["conn_dir"]]
     a += ["--chdir", cfg["cwd"]]
+    if seccomp is not None:
+        a += ["--seccomp", str(seccomp)]
     a += ["--clearenv"]
     for k, v in cfg["env"].items():
         a += ["--setenv", k, v]
@@ -91,17 +101,68 @@ def bwrap_argv(cfg, connection_file):
     return a
 
 
-def token_fd(token):
-    """fd 4: a pipe holding the limit token and nothing else (write end closed). kernel-preload.cjs reads and
-    closes it before the kernel runs any cell, so submitted code never sees the token and cannot write an
-    output-limit notice the grader accepts (the token is in no file, argument or variable of the sandbox)."""
+# classic BPF (linux/filter.h, linux/seccomp.h)
+BPF_LD_W_ABS, BPF_JEQ_K, BPF_JGE_K, BPF_RET_K = 0x20, 0x15, 0x35, 0x06
+SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO, EPERM = 0x7FFF0000, 0x00050000, 1
+AF_INET, AF_INET6 = 2, 10
+X32_SYSCALL_BIT = 0x40000000
+IO_URING_SETUP = 425  # the same number on every architecture below
+# AUDIT_ARCH value: (socket's number, numbers refused outright, refuse x32 calls)
+ARCHES = {
+    "x86_64": {0xC000003E: (41, [IO_URING_SETUP], True), 0x40000003: (359, [102, IO_URING_SETUP], False)},  # + i386 (102 socketcall)
+    "aarch64": {0xC00000B7: (198, [IO_URING_SETUP], False), 0x40000028: (281, [102, IO_URING_SETUP], False)},  # + arm (EABI)
+}
+
+
+def seccomp_program(machine):
+    """The filter as bytes of struct sock_filter {u16 code; u8 jt; u8 jf; u32 k}, or None for an unknown
+    machine. seccomp_data: nr at offset 0, arch at 4, args[0] (low 32 bits, little-endian) at 16."""
+    arches = ARCHES.get(machine)
+    if not arches:
+        return None
+    prog = []  # (code, jt label or None, jf label or None, k); labels resolved below
+    labels = {}
+
+    def op(code, k, jt=None, jf=None):
+        prog.append((code, jt, jf, k))
+
+    op(BPF_LD_W_ABS, 4)
+    for i, arch in enumerate(arches):
+        op(BPF_JEQ_K, arch, jt="arch%d" % i)
+    op(BPF_RET_K, SECCOMP_RET_ALLOW)  # another ABI: passed
+    for i, (arch, (sock, refused, x32)) in enumerate(arches.items()):
+        labels["arch%d" % i] = len(prog)
+        op(BPF_LD_W_ABS, 0)
+        if x32:
+            op(BPF_JGE_K, X32_SYSCALL_BIT, jt="deny")
+        for nr in refused:
+            op(BPF_JEQ_K, nr, jt="deny")
+        op(BPF_JEQ_K, sock, jt="socket")
+        op(BPF_RET_K, SECCOMP_RET_ALLOW)
+    labels["socket"] = len(prog)
+    op(BPF_LD_W_ABS, 16)
+    op(BPF_JEQ_K, AF_INET, jt="deny")
+    op(BPF_JEQ_K, AF_INET6, jt="deny")
+    op(BPF_RET_K, SECCOMP_RET_ALLOW)
+    labels["deny"] = len(prog)
+    op(BPF_RET_K, SECCOMP_RET_ERRNO | EPERM)
+    out = b""
+    for pc, (code, jt, jf, k) in enumerate(prog):
+        rel = lambda lab: 0 if lab is None else labels[lab] - pc - 1  # noqa: E731
+        assert 0 <= rel(jt) < 256 and 0 <= rel(jf) < 256
+        out += struct.pack("=HBBI", code, rel(jt), rel(jf), k)
+    return out
+
+
+def seccomp_fd():
+    """A pipe's read end holding the filter (bwrap reads it whole), or None on an unknown machine."""
+    prog = seccomp_program(os.uname().machine)
+    if prog is None:
+        return None
     r, w = os.pipe()
-    os.write(w, (token or "").encode("ascii"))
+    os.write(w, prog)  # well under a pipe's buffer
     os.close(w)
-    if r != 4:
-        os.dup2(r, 4)
-        os.close(r)
-    os.set_inheritable(4, True)
+    return r
 
 
 def main(argv):
@@ -124,12 +185,14 @@ def main(argv):
         os.dup2(probe, 3)
         os.close(probe)
     os.set_inheritable(3, True)
-    token_fd(cfg.get("limit_token"))
     log = os.open(cfg["log_file"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    proc = subprocess.Popen(bwrap_argv(cfg, connection_file), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                            pass_fds=(3, 4), start_new_session=True)
+    filt = seccomp_fd()
+    argv = bwrap_argv(cfg, connection_file, filt)
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                            pass_fds=(3,) if filt is None else (3, filt), start_new_session=True)
     os.close(3)
-    os.close(4)
+    if filt is not None:
+        os.close(filt)
     os.close(log)
 
     def forward(signum, _frame):
