@@ -14,8 +14,35 @@ import nbformat
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, HERE)
-from hw import hw_meta, make_student_notebook, safe_id  # noqa: E402
+
+
+def hw_meta(cell):
+    m = cell.get("metadata", {}).get("mlp_hw")
+    return m if isinstance(m, dict) and isinstance(m.get("id"), str) else None
+
+
+def _grader(expr, payload):
+    """Runs `expr` (a function of `input`) with the TypeScript grader's own modules, so fixtures are made
+    by the code that grades them: makeStudentNotebook (scripts/hw/assign.ts), safeId (scripts/hw/ids.ts)."""
+    import subprocess
+
+    script = ("const { makeStudentNotebook } = require('./scripts/hw/assign.ts');"
+              "const { safeId } = require('./scripts/hw/ids.ts');"
+              "const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+              "process.stdout.write(JSON.stringify(" + expr + "));")
+    r = subprocess.run(["node", "--import", "tsx", "-e", script], cwd=ROOT, input=json.dumps(payload),
+                       capture_output=True, text=True, check=False)
+    if r.returncode != 0:
+        raise SystemExit("make_fixtures: the TypeScript grader failed:\n" + r.stderr)
+    return json.loads(r.stdout)
+
+
+def make_student_notebook(source, assignment_id):
+    return nbformat.from_dict(_grader("makeStudentNotebook(input.nb, input.id)", {"nb": source, "id": assignment_id}))
+
+
+def safe_id(raw):
+    return _grader("safeId(input)", raw)
 
 
 def load(path):
