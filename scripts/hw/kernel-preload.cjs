@@ -4,7 +4,6 @@
 // right for tcp only: Jupyter's ipc endpoints are `ipc://${ip}-${port}` (jupyter_client's
 // KernelManager with transport="ipc"). Nothing else of the kernel changes.
 "use strict";
-const path = require("path");
 const Module = /** @type {any} */ (require("module"));
 const proc = /** @type {any} */ (process);
 
@@ -28,11 +27,22 @@ const refusal = (what) => {
   return e;
 };
 const lock = (obj, key, value) => Object.defineProperty(obj, key, { value, writable: false, configurable: false, enumerable: false });
+// Set below (main thread): edits tslab's ZmqServer the moment the kernel first loads dist/jupyter.js.
+// Not loaded from here: jupyter.js loads tslab's converter and TypeScript, and kernel/launcher.cjs must load
+// those itself, edited (cells.cjs's converter edits, the compile cache, V8's code cache for TypeScript).
+/** @type {((ZmqServer: any) => void) | null} */
+let onTslabJupyter = null;
 {
   const load = Module._load;
   lock(Module, "_load", function (request) {
     if (refusedModule(request)) throw refusal(`the module "${request}"`);
-    return load.apply(Module, arguments);
+    const exports = load.apply(Module, arguments);
+    if (onTslabJupyter && /(^|[\\/])jupyter(\.js)?$/.test(String(request)) && exports && typeof exports.ZmqServer === "function") {
+      const patch = onTslabJupyter;
+      onTslabJupyter = null;
+      patch(exports.ZmqServer);
+    }
+    return exports;
   });
   if (typeof proc.getBuiltinModule === "function") {
     const getBuiltin = proc.getBuiltinModule;
@@ -87,9 +97,7 @@ export async function resolve(specifier, context, next) {
   lock(threads, "Worker", GradingWorker);
 }
 
-if (threads.isMainThread) {
-const dist = path.join(__dirname, "..", "..", "node_modules", "tslab", "dist");
-const { ZmqServer } = require(path.join(dist, "jupyter.js"));
+if (threads.isMainThread) onTslabJupyter = (ZmqServer) => {
 const bindSocket = ZmqServer.prototype.bindSocket;
 ZmqServer.prototype.bindSocket = async function (sock, port) {
   const conn = this.connInfo;
@@ -144,4 +152,4 @@ if (CELL_CAP > 0) {
     return r;
   };
 }
-}
+};

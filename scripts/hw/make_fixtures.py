@@ -206,6 +206,18 @@ def hw01(out):
     fx["type-error"] = nb  # update2 does not compile, so train2 (which calls it) cannot either
     expected["type-error"] = {"status": "graded", "score": 7, "flag": "cells-with-errors"}
 
+    # a correct train2 that names the earlier cells' functions by shorthand ({ forward2 }): the lesson kernel
+    # compiles that (kernel/cells.cjs's converter edits); the grading kernel had lost those edits (its preload
+    # loaded tslab's converter first) and scored it 8 ("forward2 is not defined")
+    nb = solved(student, source, allq)
+    c = cell(nb, "train2")
+    c.source = (c.source.replace("  const cost: number[] = [];", "  const steps = { forward2, backward2, update2 };  // the earlier cells' functions\n  const cost: number[] = [];")
+                .replace("const fwd = forward2(", "const fwd = steps.forward2(").replace("const g = backward2(", "const g = steps.backward2(")
+                .replace("= update2(W1", "= steps.update2(W1"))
+    assert c.source.count("steps.") == 3
+    fx["shorthand"] = nb
+    expected["shorthand"] = {"status": "graded", "score": 10}
+
     fx["infinite-loop"] = append_code(solved(student, source, allq), "// 실험\nlet spins = 0;\nwhile (true) { spins++; }")
     expected["infinite-loop"] = {"status": "graded", "score": 10, "flag": "cell-timeout"}
 
