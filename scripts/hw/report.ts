@@ -40,7 +40,7 @@ export interface Result {
 
 export const STATUS_KO: Record<string, string> = {
   graded: "채점됨", "kernel-died": "커널 종료됨 (kernel died: process.exit() 또는 메모리 초과)",
-  "kernel-unresponsive": "커널 응답 없음 (시간 초과 후 중단 실패)", unreadable: "읽을 수 없음 (JSON 오류)",
+  "kernel-unresponsive": "커널 응답 없음 (시간 초과 후 중단 실패)", unreadable: "읽을 수 없음 (unreadable: 아래 이유 참고)",
   "wrong-assignment": "다른 과제", "too-large": "파일이 너무 큼", "grader-error": "채점기 오류",
 };
 
