@@ -4,7 +4,7 @@
 //   node kernel/launcher.cjs <connection-file>                  runs this checkout's src/
 //   node kernel/launcher.cjs --from-notebook <connection-file>  runs the src/ of the checkout the
 //                                                               notebook lives in (the kernelspec's way)
-//   node kernel/launcher.cjs --warm-cache                       fills the compile cache, no kernel
+//   node kernel/launcher.cjs --warm-cache [CELLS.json]          fills the compile cache, no kernel
 //
 // tslab type-checks every cell and every file a cell imports with
 // `rootDir` = the kernel's working directory. Jupyter starts kernels in the
@@ -32,7 +32,7 @@ if (!configPath) {
   console.error(
     "usage: node kernel/launcher.cjs <connection-file>\n" +
       "       node kernel/launcher.cjs --from-notebook <connection-file>   (the kernelspec's way)\n" +
-      "       node kernel/launcher.cjs --warm-cache",
+      "       node kernel/launcher.cjs --warm-cache [CELLS.json]",
   );
   process.exit(2);
 }
@@ -47,7 +47,7 @@ if (own && own !== root) {
   // Our own pinned tslab, never a global one.
   const tslabDist = path.join(root, "node_modules", "tslab", "dist");
   const converters = patchTslab(tslabDist);
-  if (warmOnly) warmCache(tslabDist);
+  if (warmOnly) warmCache(tslabDist, args[1]);
   else startKernel(tslabDist, configPath, converters);
 }
 
@@ -69,18 +69,34 @@ function checkoutOf(dir) {
 /**
  * `--warm-cache` (run by `npm run kernel`, `npm run setup`, `npm start`): compiles what a notebook's
  * import cell compiles, without a kernel, so that the compile cache holds src/ before the first kernel
- * starts. Exit status 1, with TypeScript's messages, when src/ does not compile.
+ * starts. With CELLS.json (a JSON array of cell sources; the homework grader's warm-up, see
+ * scripts/hw/execute.ts) each cell is compiled instead, each by a converter of its own, as a kernel's
+ * first import: an entry is stored only for a cell that compiled all its dependencies itself. Exit
+ * status 1, with TypeScript's messages, when a cell does not compile.
+ * @param {string} dist
+ * @param {string} [cellsFile]
  */
-function warmCache(dist) {
+function warmCache(dist, cellsFile) {
   const t0 = Date.now();
   const { createConverter } = require(path.join(dist, "converter.js"));
-  const conv = createConverter({ isJS: false, isBrowser: false });
-  const result = conv.convert("", 'import * as mlp from "./src/index";');
-  conv.close();
-  const errors = result.diagnostics || [];
-  for (const d of errors) console.error(`${d.fileName || "cell"} ${d.start?.line + 1}:${d.start?.character + 1} - ${d.messageText}`);
-  console.log(`kernel: ${errors.length ? "src/ has type errors; nothing cached" : "src/ compiled for the first import"} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-  process.exit(errors.length ? 1 : 0);
+  /** @type {unknown} */
+  const given = cellsFile ? JSON.parse(fs.readFileSync(cellsFile, "utf8")) : ['import * as mlp from "./src/index";'];
+  if (!Array.isArray(given) || !given.every((c) => typeof c === "string")) {
+    console.error(`kernel: ${cellsFile} is not a JSON array of cell sources`);
+    process.exit(2);
+  }
+  let failed = 0;
+  for (const src of given) {
+    const conv = createConverter({ isJS: false, isBrowser: false });
+    const result = conv.convert("", src);
+    conv.close();
+    const errors = result.diagnostics || [];
+    for (const d of errors) console.error(`${d.fileName || "cell"} ${d.start?.line + 1}:${d.start?.character + 1} - ${d.messageText}`);
+    if (errors.length) failed++;
+  }
+  const what = cellsFile ? `${given.length - failed} of ${given.length} cells compiled` : failed ? "src/ has type errors; nothing cached" : "src/ compiled for the first import";
+  console.log(`kernel: ${what} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  process.exit(failed ? 1 : 0);
 }
 
 /**

@@ -101,6 +101,8 @@ test("hostile class: honest full marks, no cheat credited, nothing outside the o
   assert.equal(run.entries, readdirSync(subs).length, "run.json counts every entry of the folder");
   assert.deepEqual(run.skipped.map((x: { entry: string }) => x.entry).sort(), ["expected.json", "notes.txt"]);
   assert.equal(by["honest-b"].score, 10);
+  // the kernels read the grader's warmed compile cache (cache-poison tried to write it: EROFS)
+  assert.ok(run.notes.some((n: string) => /^compile cache warmed in the sandbox \(\d+ entries/.test(n)), `run.json notes: ${JSON.stringify(run.notes)}`);
 
   assert.equal(instructor(), tree0, "the instructor's tree (homework/, src/, kernel/, scripts/, tools/) is unchanged");
   assert.equal(treeHash(subs), subs0, "the submissions (bytes, mtimes, links) are unchanged");

@@ -11,6 +11,7 @@ import { NotebookError, notebookJson, parseNotebook } from "../scripts/hw/notebo
 import { guardCell, probeCell } from "../scripts/hw/build";
 import type { Case } from "../scripts/hw/plan-types";
 import { readNotebookChecked } from "../scripts/hw/grade";
+import { warmCells } from "../scripts/hw/execute";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -208,4 +209,15 @@ test("grading cells: the guard is cells/guard.ts's function, called once; a prob
   assert.doesNotMatch(guardCell("n", "t2"), /src\/index/);
   const p = probeCell("G", "nonce", [{ id: "q/1", call: "f(I.X)", inputs: { X: { $m: [1, 1, [0.5]] } } } as Case]);
   assert.ok(p.includes(`P.run("q/1", (I: any) => f(I.X), "{\\"X\\":{\\"$m\\":[1,1,[0.5]]}}");`), p);
+});
+
+test("warm-up cells: each cell's relative imports once per distinct set, nothing else of a cell", () => {
+  const guard = guardCell("mlpHwGuard_x", "t", []), guardLib = guardCell("mlpHwGuard_x", "t", ["NeuralNetwork"]);
+  const setup = 'import { Matrix, sigmoid } from "./src/index";\nimport { checkClose } from "./homework/lib/hwcheck";\n\nconst XOR_X = Matrix.from([[0, 1]]);';
+  const cells = warmCells([guard, guardLib, setup, setup, 'import * as fs from "fs";\nconst answer = 42;', "function f() {}"]);
+  assert.deepEqual(cells, [
+    'import { Matrix as MlpHwMatrix_t } from "./src/matrix";',
+    'import { Matrix as MlpHwMatrix_t } from "./src/matrix";\nimport * as MlpHwLib_t from "./src/index";',
+    'import { Matrix, sigmoid } from "./src/index";\nimport { checkClose } from "./homework/lib/hwcheck";',
+  ]);
 });

@@ -2,7 +2,7 @@
 // project's notebook executor (scripts/nbexec.py) with the job's limits. What the executor reports (per-cell
 // reply status, seconds, CPU seconds, dropped bytes) is turned into the grader's statuses and flags here.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { machine, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Cgroup } from "./cgroup";
@@ -35,6 +35,8 @@ export interface Limits {
   node?: string | null;
   sandbox: boolean;
   pids?: number;
+  /** A compile cache the grader warmed (warmKernelCache), bound read-only into each sandboxed kernel; null: none. */
+  kernel_cache?: string | null;
 }
 
 export const DEFAULTS = {
@@ -72,10 +74,9 @@ const outputEnv = (limits: Limits) => ({
 const nodePath = (limits: Limits) => limits.node || process.execPath;
 const cpuLimit = (limits: Limits) => Math.trunc(limits.notebook_timeout + 20 * limits.probe_timeout + 60);
 
-/** What sandbox.py mounts and runs. The kernel sees only: node_modules, src/, kernel/, the public check
- * helpers, the preload, its connection folder (read-write) and a private /tmp. */
-function sandboxConfig(jdir: string, limits: Limits, logPath: string, probePath: string, cgroup: Cgroup) {
-  const node = realpathSync(nodePath(limits));
+/** The files every sandboxed process sees, read-only: node_modules, src/, kernel/, the public check helpers,
+ * the preload, package.json and tsconfig.json, and node itself. */
+function kitBinds(node: string): [string, string][] {
   const S = SANDBOX_ROOT;
   const binds: [string, string][] = [
     [join(ROOT, "node_modules"), `${S}/node_modules`],
@@ -86,14 +87,95 @@ function sandboxConfig(jdir: string, limits: Limits, logPath: string, probePath:
   ];
   for (const f of ["package.json", "tsconfig.json"]) if (existsSync(join(ROOT, f))) binds.push([join(ROOT, f), `${S}/${f}`]);
   if (!node.startsWith("/usr/")) binds.push([node, node]);
+  return binds;
+}
+
+/** Where the kernel finds its compile cache inside the sandbox (kernel/launcher.cjs: <root>/build/kernel-cache). */
+const SANDBOX_CACHE = `${SANDBOX_ROOT}/build/kernel-cache`;
+/** node and its flags, the same for the warm-up and every kernel (V8's code cache is keyed by them). */
+const nodeArgv = (node: string, limits: Limits) =>
+  [node, `--max-old-space-size=${Math.trunc(limits.heap_mb)}`, "--require", `${SANDBOX_ROOT}/scripts/hw/kernel-preload.cjs`];
+const sandboxEnv = (limits: Limits, cache: string) =>
+  ({ ...outputEnv(limits), PATH: "/usr/bin:/bin", HOME: "/tmp/home", TMPDIR: "/tmp", LANG: "C.UTF-8", MLP_KERNEL_CACHE: cache });
+
+/** What sandbox.py mounts and runs. The kernel sees only the kit's files (kitBinds), the grader's warmed
+ * compile cache (read-only, when there is one), its connection folder (read-write) and a private /tmp. */
+function sandboxConfig(jdir: string, limits: Limits, logPath: string, probePath: string, cgroup: Cgroup) {
+  const node = realpathSync(nodePath(limits));
+  const binds = kitBinds(node);
+  // Submitted code runs in the kernel's process: the cache it reads was written by the grader's warm-up,
+  // before any submission ran, and is mounted read-only, so nothing a kernel writes reaches another kernel.
+  const cache = limits.kernel_cache && existsSync(limits.kernel_cache) ? limits.kernel_cache : null;
+  if (cache) binds.push([cache, SANDBOX_CACHE]);
   return {
-    binds, cwd: S, conn_dir: join(jdir, "conn"), probe_file: probePath, log_file: logPath, cgroup: cgroup.usable ? cgroup.dirs : null,
+    binds, cwd: SANDBOX_ROOT, conn_dir: join(jdir, "conn"), probe_file: probePath, log_file: logPath, cgroup: cgroup.usable ? cgroup.dirs : null,
     conn_limit_mb: 16, conn_limit_mark: CONN_LIMIT_MARK,
     limits: { data_mb: Math.trunc(limits.memory_mb), cpu_s: cpuLimit(limits), fsize_mb: 64, nofile: 1024 },
-    argv: [node, `--max-old-space-size=${Math.trunc(limits.heap_mb)}`, "--require", `${S}/scripts/hw/kernel-preload.cjs`, `${S}/kernel/launcher.cjs`, "{connection_file}"],
-    // No compile cache while grading: nothing a kernel writes may reach another kernel.
-    env: { ...outputEnv(limits), PATH: "/usr/bin:/bin", HOME: "/tmp/home", TMPDIR: "/tmp", LANG: "C.UTF-8", MLP_KERNEL_CACHE: "off" },
+    argv: [...nodeArgv(node, limits), `${SANDBOX_ROOT}/kernel/launcher.cjs`, "{connection_file}"],
+    env: sandboxEnv(limits, cache ? "readonly" : "off"),
   };
+}
+
+export interface WarmCache {
+  /** The warmed cache folder (inside `parent`), or null when the warm-up failed (kernels then compile as usual). */
+  dir: string | null;
+  seconds: number;
+  entries: number;
+  note: string;
+}
+
+/**
+ * The grader's warm-up of the compile cache, before any submission runs: `kernel/launcher.cjs --warm-cache`
+ * compiles `cells` (import lines only: see warmCells) in the sandbox the kernels get (same paths, node
+ * flags and preload, since the cache is keyed by them), with one read-write bind, the new cache folder.
+ * Every kernel of the batch then gets that folder read-only. A failed warm-up only costs speed.
+ */
+export function warmKernelCache(limits: Limits, cells: string[], parent: string): WarmCache {
+  const t0 = performance.now();
+  const dir = join(parent, "kernel-cache"), work = mkdtempSync(join(parent, "warm-"));
+  mkdirSync(dir, { recursive: true });
+  const cellsFile = join(work, "cells.json"), logFile = join(work, "warm.log"), cfgFile = join(work, "sandbox.json");
+  writeFileSync(cellsFile, JSON.stringify(cells));
+  const node = realpathSync(nodePath(limits));
+  const cfg = {
+    binds: [...kitBinds(node), [cellsFile, `${SANDBOX_ROOT}/build/warm-cells.json`]],
+    rw_binds: [[dir, SANDBOX_CACHE]],
+    cwd: SANDBOX_ROOT, conn_dir: null, probe_file: null, log_file: logFile, cgroup: null,
+    limits: { data_mb: Math.trunc(limits.memory_mb), cpu_s: 120, fsize_mb: 64, nofile: 1024 },
+    argv: [...nodeArgv(node, limits), `${SANDBOX_ROOT}/kernel/launcher.cjs`, "--warm-cache", `${SANDBOX_ROOT}/build/warm-cells.json`],
+    env: sandboxEnv(limits, "on"),
+  };
+  writeFileSync(cfgFile, JSON.stringify(cfg));
+  const r = spawnSync(python(), [join(HERE, "sandbox.py"), "--config", cfgFile], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 300000 });
+  const seconds = (performance.now() - t0) / 1000;
+  let log = "";
+  try {
+    log = readFileSync(logFile, "utf8");
+  } catch {
+    // no log
+  }
+  rmSync(work, { recursive: true, force: true });
+  const entries = readdirSync(dir).filter((f) => f.endsWith(".json")).length;
+  if (r.status !== 0 || entries === 0) {
+    rmSync(dir, { recursive: true, force: true });
+    const why = r.status === 0 ? "no entry written" : `exit ${r.status ?? r.signal}: ${tail((log + (r.stderr ?? "")).trim(), 300)}`;
+    return { dir: null, seconds, entries: 0, note: `compile cache not warmed (${why}): kernels compile src/ themselves` };
+  }
+  return { dir, seconds, entries, note: `compile cache warmed in the sandbox (${entries} entries, ${seconds.toFixed(1)} s), read-only in every kernel` };
+}
+
+/** The cells the warm-up compiles: for each code cell of the grading notebook's frame (the guard and the
+ * instructor source's cells), its relative import declarations, once per distinct set. A kernel's import
+ * cell whose dependencies are the same files then finds them compiled (compile-cache.cjs keys an entry by
+ * the dependencies' paths and texts, not by the cell). */
+export function warmCells(sources: string[]): string[] {
+  const out: string[] = [];
+  for (const src of sources) {
+    const lines = src.split("\n").filter((l) => /^\s*import\s[^;]*\sfrom\s+"\.\/[^"]*";\s*$/.test(l)).map((l) => l.trim());
+    const cell = lines.join("\n");
+    if (lines.length && !out.includes(cell)) out.push(cell);
+  }
+  return out;
 }
 
 // the machines sandbox.py has a seccomp filter for (socket(AF_INET/AF_INET6) refused: see ARCHES there)
@@ -125,7 +207,7 @@ function writeKernelspec(jdir: string, limits: Limits, logPath: string, probePat
     argv = [python(), join(HERE, "limited.py"), "--data-mb", String(Math.trunc(limits.memory_mb)), "--cpu-s", String(cpuLimit(limits)),
       "--fsize-mb", "64", "--log", logPath, "--probe", probePath, "--", nodePath(limits), `--max-old-space-size=${Math.trunc(limits.heap_mb)}`,
       "--require", join(HERE, "kernel-preload.cjs"), join(ROOT, "kernel", "launcher.cjs"), "{connection_file}"];
-    env = { ...outputEnv(limits), MLP_KERNEL_CACHE: "off" };
+    env = { ...outputEnv(limits), MLP_KERNEL_CACHE: "off" }; // a student's own check: compiles as it always did
   }
   const spec = { argv, display_name: "mlp-hw grading", language: "typescript", interrupt_mode: "signal", env };
   writeFileSync(join(kdir, "kernel.json"), JSON.stringify(spec));

@@ -6,11 +6,11 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, 
 import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import type { Plan } from "./plan-types";
-import { buildGradingNotebook, tamperFlags } from "./build";
+import { buildGradingNotebook, guardCell, tamperFlags } from "./build";
 import { sweepCgroups } from "./cgroup";
 import { compareCase } from "./compare";
 import { type Skipped, discover, readRegular } from "./discover";
-import { DEFAULTS, type LimitName, type Limits, ROOT, WALL_FACTOR, bwrapAvailable, execute } from "./execute";
+import { DEFAULTS, type LimitName, type Limits, ROOT, WALL_FACTOR, bwrapAvailable, execute, warmCells, warmKernelCache } from "./execute";
 import { fmtF, fmtG, head, ljust, rjust, round, tail } from "./format";
 import { type Cell, type Notebook, NotebookError, cellText, firstLine, hwMeta, isDict, nbAssignment, parseNotebook, sha256Bytes } from "./notebook";
 import { PROBE_MAX_BYTES, countStdoutProbeLines, parseProbeChannel } from "./probe";
@@ -198,6 +198,8 @@ export function limitArgs(limits: Limits): string[] {
   for (const k of Object.keys(DEFAULTS) as LimitName[]) a.push("--" + k.replace(/_/g, "-"), String(limits[k]));
   if (limits.node) a.push("--node", limits.node);
   if (!limits.sandbox) a.push("--no-sandbox");
+  if (typeof limits.kernel_cache === "string") a.push("--kernel-cache", limits.kernel_cache);
+  else if (limits.kernel_cache === null) a.push("--no-kernel-cache");
   return a;
 }
 
@@ -300,6 +302,14 @@ export async function cmdGrade(plan: Plan, planPath: string, folder: string, lim
     jobs.push({ student, shown, path, staged, digest: sha256Bytes(data), manifest, idFlags });
   }
   const notes: string[] = [];
+  if (limits.sandbox && limits.kernel_cache === undefined && jobs.length) {
+    // before any submission runs: the kernels' compile cache, from the kit alone, read-only in every kernel
+    const src = sourceNotebook(plan).cells.filter((c) => c.cell_type === "code").map((c) => c.source);
+    const warm = warmKernelCache(limits, warmCells([guardCell("mlpHwGuard_warm", "warm", plan.forbidden ?? []), ...src]), workdir);
+    limits = { ...limits, kernel_cache: warm.dir };
+    notes.push(warm.note);
+    console.log(`grade: ${warm.note}`);
+  }
   console.log(`grade: ${byId.size} submissions of ${plan.id}, ${limits.parallel} in parallel (cell ${fmtG(limits.cell_timeout)}s, ` +
     `notebook ${fmtG(limits.notebook_timeout)}s, memory ${Math.trunc(limits.memory_mb)} MB, output ${fmtG(limits.cell_output_mb)} MB/cell)` +
     (limits.sandbox ? "" : " — NOT SANDBOXED"));

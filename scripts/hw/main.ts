@@ -2,6 +2,7 @@
 //   node --import tsx scripts/hw/main.ts <assign|check|submit|grade|grade-one|merge-manual> --plan PLAN.json ...
 // Limits for check/submit/grade(-one): --cell-timeout S --probe-timeout S --notebook-timeout S --startup-timeout S
 //   --memory-mb N --heap-mb N --cell-output-mb N --total-output-mb N --max-notebook-mb N --parallel N --node PATH
+//   --no-kernel-cache (grade: kernels compile src/ themselves instead of reading the warmed cache)
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { cmdAssign } from "./assign";
@@ -11,8 +12,8 @@ import { cmdMergeManual } from "./merge";
 import { loadPlan } from "./plan-types";
 import { cmdCheck, cmdSubmit } from "./student";
 
-const FLAGS = new Set(["force", "public-only", "no-sandbox"]);
-const VALUES = new Set(["plan", "out", "student", "node", "submission", "result", "executed", ...Object.keys(DEFAULTS).map((k) => k.replace(/_/g, "-"))]);
+const FLAGS = new Set(["force", "public-only", "no-sandbox", "no-kernel-cache"]);
+const VALUES = new Set(["plan", "out", "student", "node", "submission", "result", "executed", "kernel-cache", ...Object.keys(DEFAULTS).map((k) => k.replace(/_/g, "-"))]);
 
 class UsageError extends Error {}
 
@@ -55,6 +56,9 @@ function limitsFrom(a: Args): Limits {
   }
   lim.node = a.opts.get("node") ?? null;
   lim.sandbox = !a.flags.has("no-sandbox");
+  // grade warms a compile cache for its kernels unless --no-kernel-cache; grade-one gets it as --kernel-cache
+  if (a.flags.has("no-kernel-cache")) lim.kernel_cache = null;
+  else if (a.opts.has("kernel-cache")) lim.kernel_cache = a.opts.get("kernel-cache");
   return lim as unknown as Limits;
 }
 

@@ -573,6 +573,28 @@ function mk(W1: Matrix, W2: Matrix) { const n = new NN([W1.cols, W1.rows, W2.row
     expected["conn-dir-diskfill"] = {"status": "graded", "score": 10, "executed_has": "wrote 0 x 50 MB",
                                      "why": "1001 MB reached the host's disk"}
 
+    # the compile cache the grader warms before any kernel runs (build/kernel-cache in the sandbox): a kernel
+    # that could write it would hand every later kernel its own src/ (here: a matrix.js that throws)
+    fx["cache-poison"] = append_code(solved(student, source, allq), r"""// 실험
+{ const fs: any = require("fs"), path = require("path");
+  const dir = path.join(process.cwd(), "build", "kernel-cache");
+  const names: string[] = fs.readdirSync(dir).filter((f: string) => f.endsWith(".json"));
+  const codes = new Set<string>();
+  let changed = 0;
+  const attempt = (f: () => void) => { try { f(); changed++; } catch (e: any) { codes.add(String(e.code)); } };
+  for (const f of names) {
+    const entry = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"));
+    for (const k of Object.keys(entry.outputs)) for (const o of entry.outputs[k]) o.data = 'throw new Error("poisoned");';
+    attempt(() => fs.writeFileSync(path.join(dir, f), JSON.stringify(entry)));
+  }
+  attempt(() => fs.writeFileSync(path.join(dir, "extra.json"), "{}"));
+  if (names.length) attempt(() => fs.renameSync(path.join(dir, names[0]), path.join(dir, "moved.json")));
+  if (names.length) attempt(() => fs.unlinkSync(path.join(dir, names[0])));
+  console.log("cache:", names.length > 0 ? "entries" : "empty", process.env.MLP_KERNEL_CACHE, "changed", changed, [...codes].join(","));
+}""")
+    expected["cache-poison"] = {"status": "graded", "score": 10, "executed_has": "cache: entries readonly changed 0 EROFS",
+                                "why": "named to be graded before honest-a and honest-b"}
+
     # malformed metadata.mlp_hw.locked_sha256 (the grader reads it): unreadable, never grader-error
     for name, bad in (("locked-sha-string", "setup"), ("locked-sha-int", 5)):
         nb = solved(student, source, allq)

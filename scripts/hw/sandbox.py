@@ -1,15 +1,18 @@
 """Start one grading kernel inside a bubblewrap sandbox (the grading kernelspec's argv).
 
     python3 sandbox.py --config SANDBOX.json -- CONNECTION_FILE
+    python3 sandbox.py --config SANDBOX.json            (a command that is no kernel: the compile cache's warm-up)
 
 SANDBOX.json (written by the grader, outside the sandbox; never visible inside it):
     kit         folder whose files the kernel may read, mounted read-only at the same path inside
                 (it holds links-free copies or read-only binds: kernel/, node_modules/, src/, homework/lib/hwcheck.ts)
     binds       [[host path, sandbox path], ...] extra read-only binds (node, node_modules, src, ...)
+    rw_binds    [[host path, sandbox path], ...] read-write binds (optional; only the grader's own warm-up of
+                the compile cache has one, never a kernel that runs submitted code)
     conn_dir    the folder holding this kernel's connection file and its ZeroMQ ipc sockets (read-write bind,
-                same path inside and outside: the only channel between kernel and grader)
+                same path inside and outside: the only channel between kernel and grader); null without a kernel
     probe_file  file the kernel's probe values go to; opened here and handed in as fd 3 (the file itself
-                is not mounted: the kernel holds only the descriptor)
+                is not mounted: the kernel holds only the descriptor); null without a kernel
     log_file    the kernel's own stdout/stderr (crash traces), outside the sandbox
     cgroup      {"memory": dir, "pids": dir} created by the grader, or null (rlimits only)
     limits      {"data_mb", "cpu_s", "fsize_mb", "nofile", "nproc"}
@@ -90,7 +93,10 @@ def bwrap_argv(cfg, connection_file, seccomp=None):
             for pkg in HIDDEN_PACKAGES:
                 if os.path.exists(os.path.join(host, pkg)):
                     a += ["--tmpfs", inside + "/" + pkg]
-    a += ["--bind", cfg["conn_dir"], cfg["conn_dir"]]
+    for host, inside in cfg.get("rw_binds") or []:
+        a += ["--bind", host, inside]
+    if cfg.get("conn_dir"):
+        a += ["--bind", cfg["conn_dir"], cfg["conn_dir"]]
     a += ["--chdir", cfg["cwd"]]
     if seccomp is not None:
         a += ["--seccomp", str(seccomp)]
@@ -166,12 +172,15 @@ def seccomp_fd():
 
 
 def main(argv):
-    if len(argv) != 4 or argv[0] != "--config" or argv[2] != "--":
+    if not (len(argv) == 4 and argv[0] == "--config" and argv[2] == "--") and not (len(argv) == 2 and argv[0] == "--config"):
         sys.stderr.write(__doc__)
         return 2
     with open(argv[1], encoding="utf-8") as f:
         cfg = json.load(f)
-    connection_file = argv[3]
+    connection_file = argv[3] if len(argv) == 4 else None
+    if connection_file is None and "{connection_file}" in cfg["argv"]:
+        sys.stderr.write("sandbox.py: the command needs a connection file (--config SANDBOX.json -- CONNECTION_FILE)\n")
+        return 2
     try:  # die with the grader process that started this kernel, whatever kills it
         import ctypes
 
@@ -180,17 +189,21 @@ def main(argv):
         pass
     join_cgroup(cfg.get("cgroup"))
     set_rlimits(cfg["limits"])
-    probe = os.open(cfg["probe_file"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    if probe != 3:
-        os.dup2(probe, 3)
-        os.close(probe)
-    os.set_inheritable(3, True)
+    fds = ()
+    if cfg.get("probe_file"):
+        probe = os.open(cfg["probe_file"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        if probe != 3:
+            os.dup2(probe, 3)
+            os.close(probe)
+        os.set_inheritable(3, True)
+        fds = (3,)
     log = os.open(cfg["log_file"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     filt = seccomp_fd()
     argv = bwrap_argv(cfg, connection_file, filt)
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                            pass_fds=(3,) if filt is None else (3, filt), start_new_session=True)
-    os.close(3)
+                            pass_fds=fds if filt is None else fds + (filt,), start_new_session=True)
+    if fds:
+        os.close(3)
     if filt is not None:
         os.close(filt)
     os.close(log)
@@ -240,7 +253,7 @@ def watch_conn_dir(cfg, proc):
     kernel and notes it in the log (the grader flags disk-limit when it sees the kernel died). Between two
     checks a kernel can still write what the disk takes in 0.2 s (RLIMIT_FSIZE caps each file at 64 MB)."""
     limit = int(cfg.get("conn_limit_mb") or 0) << 20
-    if not limit:
+    if not limit or not cfg.get("conn_dir"):
         return
     import threading
 
