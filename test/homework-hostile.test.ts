@@ -42,7 +42,7 @@ export function treeHash(dir: string, skipNames: string[] = []): string {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test("hostile class: honest full marks, no cheat credited, nothing outside the outputs changed, no network, no leaks", { skip }, async () => {
-  const expected: Record<string, { status: string; score: number; flag?: string; noflags?: string[]; mkfifo?: string; executed_has?: string }> = JSON.parse(readFileSync(join(HOSTILE, "expected.json"), "utf8"));
+  const expected: Record<string, { status: string; score: number; flag?: string; noflags?: string[]; mkfifo?: string; executed_has?: string; max_dropped_mb?: number }> = JSON.parse(readFileSync(join(HOSTILE, "expected.json"), "utf8"));
   // graded from a copy: entries git cannot hold (FIFOs) are made here
   const subs = join(mkdtempSync(join(tmpdir(), "hw-hostile-subs-")), "hostile");
   cpSync(HOSTILE, subs, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
@@ -90,6 +90,11 @@ test("hostile class: honest full marks, no cheat credited, nothing outside the o
     assert.equal(got.score, want.score, `${name}: score (${JSON.stringify(got.flags)})`);
     if (want.flag) assert.ok(got.flags.some((f: string) => f.startsWith(want.flag!)), `${name}: flag ${want.flag} in ${got.flags}`);
     for (const no of want.noflags ?? []) assert.ok(!got.flags.some((f: string) => f.startsWith(no)), `${name}: no flag ${no} in ${got.flags}`);
+    if (want.max_dropped_mb !== undefined) {
+      // output the kernel sent although over its cap, which the grader had to receive and drop
+      const dropped = (got.cells as { dropped_bytes?: number }[]).reduce((t, c) => t + (c.dropped_bytes ?? 0), 0);
+      assert.ok(dropped > 0 && dropped <= want.max_dropped_mb * 1048576, `${name}: the grader dropped ${dropped} bytes (at most ${want.max_dropped_mb} MB)`);
+    }
     if (want.executed_has) {
       const text = readFileSync(join(out, "executed", name + ".ipynb"), "utf8");
       assert.ok(text.includes(want.executed_has), `${name}: the executed notebook shows "${want.executed_has}"`);

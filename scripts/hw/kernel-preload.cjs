@@ -112,14 +112,24 @@ ZmqServer.prototype.bindSocket = async function (sock, port) {
 // messages (streams, displays, display updates, results) stop only once what it sent before is already
 // over the cap: the grader has then counted more than its own cap itself, dropped the excess and flagged
 // output-limit. Nothing goes from here to the grader about it (submitted code could forge that).
-// A single message over MESSAGE_MAX is dropped outright (the grader never sees it).
+// A single message over MESSAGE_MAX is dropped outright (the grader never sees it) and counts for nothing, so
+// the output after it still arrives. The counting uses only built-ins taken here, before any cell ran:
+// submitted code can replace JSON.parse, Buffer.byteLength, Map.prototype.get, Function.prototype.call, ...,
+// but not these references, and the wrapper cannot be redefined.
 const CELL_CAP = Number(process.env.MLP_HW_CELL_OUTPUT_BYTES || 0);
 const TOTAL_CAP = Number(process.env.MLP_HW_TOTAL_OUTPUT_BYTES || 0);
 const MESSAGE_MAX = 16 << 20;
 if (CELL_CAP > 0) {
+  const apply = Reflect.apply, J = JSON, parse = JSON.parse, stringify = JSON.stringify, B = Buffer, byteLength = Buffer.byteLength;
+  const isBuffer = Buffer.isBuffer, bufferText = Buffer.prototype.toString, hasOwn = Object.prototype.hasOwnProperty;
+  const mapGet = Map.prototype.get, mapSet = Map.prototype.set, setHas = Set.prototype.has, resolved = Promise.resolve();
   const OUTPUT = new Set(["stream", "display_data", "update_display_data", "execute_result", "error"]);
   const perCell = new Map();
   let total = 0;
+  /** @param {unknown} f */
+  const text = (f) => (typeof f === "string" ? f : apply(isBuffer, B, [f]) ? apply(bufferText, f, ["utf8"]) : "");
+  /** @param {any} o @param {string} k */
+  const own = (o, k) => (o !== null && typeof o === "object" && apply(hasOwn, o, [k]) ? o[k] : undefined);
   const init = ZmqServer.prototype.init;
   ZmqServer.prototype.init = async function (...args) {
     const r = await init.apply(this, args);
@@ -128,27 +138,40 @@ if (CELL_CAP > 0) {
     // On the socket's class, for this socket only: zeromq's sockets take no own properties and
     // kernel/launcher.cjs makes Socket.prototype.send read-only, so an assignment here threw (in the
     // rejected init, unnoticed: the cap was off) and only a definition on the prototype works.
-    Object.defineProperty(Object.getPrototypeOf(iopub), "send", { configurable: true, writable: false, value: function (frames) {
-      if (this !== iopub) return send.apply(this, arguments);
-      try {
-        const i = frames.findIndex((f) => String(f) === "<IDS|MSG>");
-        const header = JSON.parse(String(frames[i + 2]));
-        if (OUTPUT.has(header.msg_type)) {
-          const parent = JSON.parse(String(frames[i + 3])).msg_id || "";
-          const content = JSON.parse(String(frames[i + 5]));
-          const n = header.msg_type === "stream" ? Buffer.byteLength(String(content.text))
-            : Buffer.byteLength(JSON.stringify(content.data === undefined ? content : content.data));
-          const before = perCell.get(parent) || 0;
-          const over = before > CELL_CAP || (TOTAL_CAP > 0 && total > TOTAL_CAP) || n > MESSAGE_MAX;
-          perCell.set(parent, before + n);
-          total += n;
-          if (over) return Promise.resolve();
+    lock(Object.getPrototypeOf(iopub), "send", /** @this {any} @param {unknown[]} frames */ function (frames) {
+      if (this !== iopub) return apply(send, this, arguments);
+      let i = -1;
+      for (let k = 0; k < frames.length; k++) {
+        const f = frames[k];
+        if ((typeof f === "string" || apply(isBuffer, B, [f])) && /** @type {any} */ (f).length === 9 && text(f) === "<IDS|MSG>") {
+          i = k;
+          break;
         }
-      } catch (e) {
-        // not a Jupyter message: send it unchanged
       }
-      return send.call(this, frames);
-    } });
+      if (i < 0) return resolved; // not a Jupyter message, so nothing the reader would take: not sent
+      let header, parent, content;
+      try {
+        header = parse(text(frames[i + 2]));
+        parent = parse(text(frames[i + 3]));
+        content = parse(text(frames[i + 5]));
+      } catch (e) {
+        return resolved; // not a Jupyter message, so nothing the reader would take: not sent
+      }
+      const type = own(header, "msg_type");
+      if (apply(setHas, OUTPUT, [type])) {
+        const id = own(parent, "msg_id"), data = own(content, "data"), streamText = own(content, "text");
+        const cell = typeof id === "string" ? id : "";
+        const measured = type === "stream" ? streamText : apply(stringify, J, [data === undefined ? content : data]);
+        const n = apply(byteLength, B, [typeof measured === "string" ? measured : ""]);
+        if (n > MESSAGE_MAX) return resolved;
+        const before = apply(mapGet, perCell, [cell]) || 0;
+        const over = before > CELL_CAP || (TOTAL_CAP > 0 && total > TOTAL_CAP);
+        apply(mapSet, perCell, [cell, before + n]);
+        total += n;
+        if (over) return resolved;
+      }
+      return apply(send, this, [frames]);
+    });
     return r;
   };
 }

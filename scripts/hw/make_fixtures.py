@@ -595,6 +595,30 @@ function mk(W1: Matrix, W2: Matrix) { const n = new NN([W1.cols, W1.rows, W2.row
     expected["cache-poison"] = {"status": "graded", "score": 10, "executed_has": "cache: entries readonly changed 0 EROFS",
                                 "why": "named to be graded before honest-a and honest-b"}
 
+    # the kernel's output cap counted with JSON.parse and Buffer.byteLength as the cell left them: replaced, every
+    # 10 MB write went to the grader (whose own cap still dropped them, after holding each in memory)
+    fx["output-cap-bypass"] = append_code(solved(student, source, allq), r"""// 실험
+{ const parse = JSON.parse, byteLength = Buffer.byteLength, get = Map.prototype.get;
+  (JSON as any).parse = function (s: any, r?: any) { if (typeof s === "string" && s.length > 100000) throw new Error("nope"); return parse.call(this, s, r); };
+  (Buffer as any).byteLength = () => 0;
+  (Map.prototype as any).get = function (k: unknown) { return typeof k === "string" && k.length === 32 ? 0 : get.call(this, k); };
+  const s = "a".repeat(10 << 20);
+  for (let i = 0; i < 10; i++) { process.stdout.write(s); await new Promise((r) => setTimeout(r, 200)); }
+  (JSON as any).parse = parse; (Buffer as any).byteLength = byteLength; (Map.prototype as any).get = get;
+  console.log("after flood");
+}""")
+    expected["output-cap-bypass"] = {"status": "graded", "score": 10, "flag": "output-limit", "max_dropped_mb": 12,
+                                     "why": "100 MB reached the grader"}
+
+    # one message over the kernel's 16 MB limit is dropped there unseen; it had also counted toward the notebook's
+    # total, so every later output of the notebook (the next cell's text, errors, the probes') vanished too
+    fx["oversize-message"] = append_code(append_code(solved(student, source, allq), r"""// 실험
+process.stdout.write("z".repeat(17 << 20));
+console.log("line after the 17 MB write");"""), r"""// 실험
+console.log(["next cell", "printed after the 17 MB write"].join(" "));""")
+    expected["oversize-message"] = {"status": "graded", "score": 10, "executed_has": "next cell printed after the 17 MB write",
+                                    "why": "the rest of the notebook's output was gone, with no flag"}
+
     # malformed metadata.mlp_hw.locked_sha256 (the grader reads it): unreadable, never grader-error
     for name, bad in (("locked-sha-string", "setup"), ("locked-sha-int", 5)):
         nb = solved(student, source, allq)
