@@ -148,9 +148,9 @@ if (CELL_CAP > 0) {
           break;
         }
       }
-      if (i < 0) return resolved; // not a Jupyter message, so nothing the reader would take: not sent
       let header, parent, content;
       try {
+        if (i < 0) throw new TypeError("no <IDS|MSG> delimiter");
         header = parse(text(frames[i + 2]));
         parent = parse(text(frames[i + 3]));
         content = parse(text(frames[i + 5]));

@@ -4,9 +4,8 @@
     python3 sandbox.py --config SANDBOX.json            (a command that is no kernel: the compile cache's warm-up)
 
 SANDBOX.json (written by the grader, outside the sandbox; never visible inside it):
-    kit         folder whose files the kernel may read, mounted read-only at the same path inside
-                (it holds links-free copies or read-only binds: kernel/, node_modules/, src/, homework/lib/hwcheck.ts)
-    binds       [[host path, sandbox path], ...] extra read-only binds (node, node_modules, src, ...)
+    binds       [[host path, sandbox path], ...] read-only binds: what the kernel may read (node_modules/, src/,
+                kernel/, homework/lib/hwcheck.ts, the preload, node; see kitBinds in execute.ts)
     rw_binds    [[host path, sandbox path], ...] read-write binds (optional; only the grader's own warm-up of
                 the compile cache has one, never a kernel that runs submitted code)
     conn_dir    the folder holding this kernel's connection file and its ZeroMQ ipc sockets (read-write bind,
